@@ -1,0 +1,110 @@
+"""Status events: a programme reached a status on a date, as cited sources report it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from pydantic import Field, model_validator
+
+from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.dates import PartialDate
+from procurement.domain.lifecycle import Kind, Status, allowed_statuses, is_backwards, rank
+from procurement.domain.sources import Citation
+
+__all__ = [
+    "EventRef",
+    "Outlook",
+    "StatusEvent",
+    "check_status_allowed",
+    "event_order",
+    "lifecycle_violations",
+]
+
+
+class Outlook(DomainModel):
+    """What a source expects next, e.g. "agreed to sign ... later this year"."""
+
+    status: Status
+    by: PartialDate
+
+
+class EventRef(DomainModel):
+    """Names an earlier event of the same programme by its status and effective date."""
+
+    status: Status
+    effective: PartialDate
+
+
+class StatusEvent(DomainModel):
+    """One claim that a programme reached `status` at `effective`, with its evidence.
+
+    A correction supersedes an earlier event and must say why; the earlier row stays in
+    the store, so what was believed before the correction can still be asked for.
+    """
+
+    programme: Slug
+    status: Status
+    effective: PartialDate
+    citations: tuple[Citation, ...] = Field(min_length=1)
+    engagement: Slug | None = None
+    outlook: Outlook | None = None
+    supersedes: EventRef | None = None
+    reason: Text | None = None
+    note: Text | None = None
+    id: int | None = None
+    recorded_at: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _correction_has_reason(self) -> StatusEvent:
+        if self.supersedes is not None and self.reason is None:
+            raise ValueError("a correction (supersedes) must give a reason")
+        if self.supersedes is not None and self.supersedes == self.ref():
+            raise ValueError("an event cannot supersede itself")
+        return self
+
+    def ref(self) -> EventRef:
+        """The reference by which other events name this one."""
+        return EventRef(status=self.status, effective=self.effective)
+
+    def order_key(self) -> tuple[dt.date, dt.date, int]:
+        """Lifecycle position: effective date order, ties broken by lifecycle rank."""
+        start, end, _ = self.effective.sort_key()
+        return (start, end, rank(self.status))
+
+
+def check_status_allowed(kind: Kind, status: Status) -> None:
+    """Raise ValueError when a programme of `kind` cannot take `status`."""
+    allowed = allowed_statuses(kind)
+    if status not in allowed:
+        names = ", ".join(s.value for s in allowed)
+        raise ValueError(
+            f"{status.value!r} is not a status of a programme of kind {kind.value!r} "
+            f"(allowed: {names})"
+        )
+
+
+def event_order(events: Iterable[StatusEvent]) -> list[StatusEvent]:
+    """Events in lifecycle order: effective date, then lifecycle rank, then insertion."""
+    indexed = list(enumerate(events))
+    indexed.sort(key=lambda pair: (*pair[1].order_key(), pair[1].id or 0, pair[0]))
+    return [event for _, event in indexed]
+
+
+def lifecycle_violations(events: Sequence[StatusEvent]) -> list[tuple[StatusEvent, StatusEvent]]:
+    """Pairs (earlier, later) where `later` moves back without being a correction or reasoned.
+
+    `events` are the current (not superseded) events of one programme; `stalled` and
+    `cancelled` are never backwards, and the status after them is judged against the last
+    status before them.
+    """
+    violations: list[tuple[StatusEvent, StatusEvent]] = []
+    last: StatusEvent | None = None
+    for event in event_order(events):
+        reasoned = event.supersedes is not None or event.reason is not None
+        if last is not None and not reasoned and is_backwards(last.status, event.status):
+            violations.append((last, event))
+            continue
+        if event.status not in (Status.STALLED, Status.CANCELLED):
+            last = event
+    return violations
