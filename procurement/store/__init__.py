@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy tables, row conversion, connections and migrations."""
