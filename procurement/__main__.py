@@ -1,0 +1,5 @@
+"""`python -m procurement`: the same command line as the `procurement` script."""
+
+from procurement.cli import main
+
+main()

@@ -1,0 +1,303 @@
+"""`Tracker`: the one object a user opens to read, write, seed and query the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from procurement.domain.dates import PartialDate
+from procurement.domain.engagements import Engagement
+from procurement.domain.events import EventRef, Outlook, StatusEvent
+from procurement.domain.lifecycle import Status
+from procurement.domain.officials import Official
+from procurement.domain.platforms import Platform, alias_key
+from procurement.domain.programmes import Programme
+from procurement.domain.sources import Citation, Source, sha256_hex
+from procurement.errors import DatabaseUnavailable, NotFound
+from procurement.loading.batch import Batch, Entry, SourceDocument
+from procurement.loading.writer import LoadSummary, write_batch
+from procurement.store import migrations, reads
+from procurement.store.database import make_engine, redact
+from procurement.store.schema import AliasRow, EventRow, SourceRow
+
+__all__ = ["Tracker"]
+
+T = TypeVar("T")
+
+CitationLike = Citation | tuple[str, str]
+
+
+def _citations(citations: Iterable[CitationLike]) -> tuple[Citation, ...]:
+    return tuple(
+        c if isinstance(c, Citation) else Citation(source=c[0], quote=c[1]) for c in citations
+    )
+
+
+def _one(found: Sequence[T], what: str, name: str, closest: Iterable[str] = ()) -> T:
+    if not found:
+        import difflib
+
+        raise NotFound(what, name, difflib.get_close_matches(name, list(closest), n=3, cutoff=0.5))
+    return found[0]
+
+
+class Tracker:
+    """A procurement store: open it with a database URL, then read, write and query.
+
+    >>> with Tracker.open("sqlite:///tracker.db", upgrade=True) as tracker:  # doctest: +SKIP
+    ...     tracker.seed()
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | URL | None = None, *, upgrade: bool = False) -> Tracker:
+        """Connect to `url` (else $PROCUREMENT_DATABASE_URL, else the embedded SQLite file).
+
+        The schema must be at this version's migration head; `upgrade=True` migrates it
+        there first, otherwise `SchemaOutOfDate` names the command that does.
+        """
+        engine = make_engine(url)
+        try:
+            with engine.connect():
+                pass
+        except OperationalError as error:
+            engine.dispose()
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise DatabaseUnavailable(f"cannot connect to {redact(engine.url)}: {reason}") from None
+        if upgrade:
+            migrations.upgrade(engine)
+        try:
+            migrations.ensure_current(engine)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The database URL, without its password."""
+        return redact(self.engine.url)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Tracker({self.url!r})"
+
+    def _session(self) -> Session:
+        return Session(self.engine)
+
+    # -- reading records -----------------------------------------------------------------
+
+    def platforms(self) -> list[Platform]:
+        """Every platform, ordered by id."""
+        with self._session() as session:
+            return reads.read_platforms(session)
+
+    def resolve_platform(self, name: str) -> str:
+        """The id of the platform that `name` names: its id, name or any alias, in any case,
+        with or without hyphens and spaces ("P-8I", "p8i", "Poseidon")."""
+        with self._session() as session:
+            found = session.scalar(
+                select(AliasRow.platform_id).where(AliasRow.key == alias_key(name))
+            )
+            if found is None:
+                found = session.scalar(
+                    select(AliasRow.platform_id).where(AliasRow.platform_id == name)
+                )
+            if found is None:
+                names = session.scalars(select(AliasRow.alias)).all()
+                _one([], "platform", name, names)
+            assert found is not None
+            return found
+
+    def platform(self, name: str) -> Platform:
+        """The platform with this id, name or alias."""
+        ident = self.resolve_platform(name)
+        with self._session() as session:
+            return reads.read_platforms(session, [ident])[0]
+
+    def programme(self, ident: str) -> Programme:
+        """The programme with this id."""
+        with self._session() as session:
+            found = reads.read_programmes(session, [ident])
+            if not found:
+                from procurement.store.schema import ProgrammeRow
+
+                _one(found, "programme", ident, session.scalars(select(ProgrammeRow.id)).all())
+            return found[0]
+
+    def sources(self) -> list[Source]:
+        """Every source, ordered by id."""
+        with self._session() as session:
+            return reads.read_sources(session)
+
+    def source(self, ident: str) -> Source:
+        """The source with this id."""
+        with self._session() as session:
+            found = reads.read_sources(session, [ident])
+            return _one(found, "source", ident, session.scalars(select(SourceRow.id)).all())
+
+    def source_text(self, ident: str) -> str | None:
+        """The full text of a source (None for datasets, which are quoted row by row)."""
+        self.source(ident)
+        with self._session() as session:
+            return session.scalar(select(SourceRow.text).where(SourceRow.id == ident))
+
+    def officials(self) -> list[Official]:
+        """Every official with their roles, ordered by id."""
+        with self._session() as session:
+            return reads.read_officials(session)
+
+    def official(self, ident: str) -> Official:
+        """The official with this id."""
+        with self._session() as session:
+            found = reads.read_officials(session, [ident])
+            return _one(found, "official", ident, [o.id for o in reads.read_officials(session)])
+
+    def engagements(self) -> list[Engagement]:
+        """Every engagement, in date order."""
+        with self._session() as session:
+            return reads.read_engagements(session)
+
+    def engagement(self, ident: str) -> Engagement:
+        """The engagement with this id."""
+        with self._session() as session:
+            found = reads.read_engagements(session, [ident])
+            return _one(found, "engagement", ident, [e.id for e in reads.read_engagements(session)])
+
+    def events(self, programme: str) -> list[StatusEvent]:
+        """Every event recorded for a programme, superseded ones included, in recording order."""
+        self.programme(programme)
+        with self._session() as session:
+            return reads.read_events(session, programme)
+
+    # -- writing records -----------------------------------------------------------------
+
+    def load(self, batch: Batch) -> LoadSummary:
+        """Validate and write a batch in one transaction (see `procurement.loading`)."""
+        return write_batch(self.engine, batch)
+
+    def add_source(self, source: Source, text: str | None = None) -> Source:
+        """Record a source; with `text`, its digest must match and quotes are checked against it."""
+        if text is not None and sha256_hex(text.encode("utf-8")) != source.sha256:
+            from procurement.errors import IntegrityMismatch, Problem
+
+            raise IntegrityMismatch(
+                Problem(
+                    "does not match the text given",
+                    record=f"source {source.id!r}",
+                    field="sha256",
+                    category="integrity",
+                )
+            )
+        self.load(Batch(sources=[Entry(SourceDocument(source, text))]))
+        return self.source(source.id)
+
+    def add_platform(self, platform: Platform) -> Platform:
+        """Record a platform (or update it: platforms are reference data, not history)."""
+        self.load(Batch(platforms=[Entry(platform)]))
+        return self.platform(platform.id)
+
+    def add_programme(self, programme: Programme) -> Programme:
+        """Record a programme (or update its attributes)."""
+        self.load(Batch(programmes=[Entry(programme)]))
+        return self.programme(programme.id)
+
+    def add_official(self, official: Official) -> Official:
+        """Record an official and their roles."""
+        self.load(Batch(officials=[Entry(official)]))
+        return self.official(official.id)
+
+    def add_engagement(self, engagement: Engagement) -> Engagement:
+        """Record an engagement."""
+        self.load(Batch(engagements=[Entry(engagement)]))
+        return self.engagement(engagement.id)
+
+    def record_status(
+        self,
+        programme: str,
+        status: Status | str,
+        effective: PartialDate | dt.date | str,
+        citations: Iterable[CitationLike],
+        *,
+        engagement: str | None = None,
+        outlook: Outlook | None = None,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> StatusEvent:
+        """Record that `programme` reached `status` at `effective`, as the citations say.
+
+        Recording the same claim again only adds citations it did not have.
+        """
+        event = StatusEvent(
+            programme=programme,
+            status=Status(status),
+            effective=PartialDate.parse(effective),
+            citations=_citations(citations),
+            engagement=engagement,
+            outlook=outlook,
+            reason=reason,
+            note=note,
+        )
+        return self._record(event)
+
+    def correct_status(
+        self,
+        programme: str,
+        supersedes: EventRef | tuple[Status | str, PartialDate | dt.date | str],
+        status: Status | str,
+        effective: PartialDate | dt.date | str,
+        citations: Iterable[CitationLike],
+        *,
+        reason: str,
+        note: str | None = None,
+    ) -> StatusEvent:
+        """Supersede the current event `supersedes` (status, effective) with a new claim.
+
+        The superseded event stays on record: queries "as known at" a date before the
+        correction's sources still see it.
+        """
+        if not isinstance(supersedes, EventRef):
+            supersedes = EventRef(
+                status=Status(supersedes[0]), effective=PartialDate.parse(supersedes[1])
+            )
+        event = StatusEvent(
+            programme=programme,
+            status=Status(status),
+            effective=PartialDate.parse(effective),
+            citations=_citations(citations),
+            supersedes=supersedes,
+            reason=reason,
+            note=note,
+        )
+        return self._record(event)
+
+    def _record(self, event: StatusEvent) -> StatusEvent:
+        from procurement.store.convert import event_key
+
+        self.load(Batch(events=[Entry(event)]))
+        with self._session() as session:
+            ident = session.scalar(select(EventRow.id).where(EventRow.key == event_key(event)))
+            return next(e for e in reads.read_events(session, event.programme) if e.id == ident)
