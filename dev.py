@@ -47,9 +47,9 @@ def setup() -> None:
 
 
 def demo(args: list[str]) -> None:
-    """Migrate the default embedded database and print what the tracker knows."""
+    """Migrate and seed the default embedded database, then print what the tracker knows."""
     _run(BIN / "procurement", "db", "upgrade", *args)
-    _run(BIN / "procurement", "db", "current", *args)
+    _run(BIN / "procurement", "seed", *args)
 
 
 def test(args: list[str]) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -195,9 +196,35 @@ class Tracker:
 
     # -- writing records -----------------------------------------------------------------
 
-    def load(self, batch: Batch) -> LoadSummary:
+    def load(self, batch: Batch, *, progress: Callable[[str], None] | None = None) -> LoadSummary:
         """Validate and write a batch in one transaction (see `procurement.loading`)."""
-        return write_batch(self.engine, batch)
+        return write_batch(self.engine, batch, progress=progress)
+
+    def seed(
+        self,
+        paths: Iterable[str | Path] | None = None,
+        *,
+        progress: Callable[[str], None] | None = None,
+    ) -> LoadSummary:
+        """Load fixture files (default: the five seed articles and their curated fixtures).
+
+        Everything is validated first and written in one transaction; loading the same
+        files again changes nothing.
+        """
+        from procurement.loading.fixtures import read_fixtures
+        from procurement.resources import resource_path
+
+        chosen = (
+            list(paths)
+            if paths is not None
+            else [
+                resource_path("seeds"),
+                resource_path("fixtures"),
+            ]
+        )
+        if progress:
+            progress("reading fixture files")
+        return self.load(read_fixtures(chosen), progress=progress)
 
     def add_source(self, source: Source, text: str | None = None) -> Source:
         """Record a source; with `text`, its digest must match and quotes are checked against it."""

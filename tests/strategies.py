@@ -46,3 +46,37 @@ def open_intervals(draw: st.DrawFn, days: st.SearchStrategy[dt.date] = DAYS) -> 
 def edtf_strings(days: st.SearchStrategy[dt.date] = DAYS) -> st.SearchStrategy[str]:
     """Any EDTF value procurement supports."""
     return st.one_of(single_dates(days), intervals(days), open_intervals(days))
+
+
+# -- fixture documents -------------------------------------------------------------------
+
+DROP = object()
+"""Marks a mutation that removes a field."""
+
+WRONG_VALUES = st.sampled_from(
+    [None, 42, -1, 0, 3.5, True, [], ["a", "b"], {}, {"x": 1}, "", "no-such-id", "2025-13"]
+)
+
+
+@st.composite
+def mutations(draw: st.DrawFn, documents: dict[str, object]) -> tuple[str, list[object], object]:
+    """A place in a set of fixture documents and a bad value for it: (file, path, value).
+
+    The value `DROP` removes the field instead. Paths lead to a field of a record.
+    """
+    name = draw(st.sampled_from(sorted(documents)))
+    node = documents[name]
+    path: list[object] = []
+    while isinstance(node, dict | list) and node:
+        if isinstance(node, dict):
+            key = draw(st.sampled_from(sorted(node, key=str)))
+            path.append(key)
+            node = node[key]
+        else:
+            index = draw(st.integers(min_value=0, max_value=len(node) - 1))
+            path.append(index)
+            node = node[index]
+        if not isinstance(node, dict | list) or draw(st.booleans()):
+            break
+    value = draw(st.one_of(st.just(DROP), WRONG_VALUES))
+    return name, path, value

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from procurement.store.database import make_engine
 from tests.conftest import Databases
@@ -66,13 +66,19 @@ def installed(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
     return venv
 
 
-def test_the_wheel_carries_the_package_types_and_migrations(built: dict[str, Path]) -> None:
-    """py.typed and every migration script ride inside the wheel, under procurement/_bundled."""
+def test_the_wheel_carries_types_migrations_fixtures_and_seeds(built: dict[str, Path]) -> None:
+    """py.typed, every migration, fixture and seed article ride inside the wheel."""
     names = set(zipfile.ZipFile(built["wheel"]).namelist())
     assert "procurement/py.typed" in names
     assert "procurement/__init__.py" in names
-    for script in ("env.py", "script.py.mako", "versions/0001_initial_schema.py"):
-        assert f"procurement/_bundled/migrations/{script}" in names
+    bundled = {n.removeprefix("procurement/_bundled/") for n in names if "_bundled/" in n}
+    for folder in ("migrations", "fixtures", "seeds"):
+        in_checkout = {
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        assert in_checkout and in_checkout <= bundled
     assert not any(n.startswith("tests/") for n in names)
 
 
@@ -106,15 +112,19 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(
     assert where.startswith(str(installed))
 
 
-def test_the_installed_wheel_migrates_up_and_down(
+def test_the_installed_wheel_migrates_seeds_and_downgrades(
     installed: Path, databases: Databases, tmp_path: Path
 ) -> None:
-    """`procurement db upgrade` from the wheel creates the schema; `downgrade base` removes it."""
+    """From the wheel alone: `db upgrade` creates the schema, `seed` loads the bundled
+    articles and fixtures, `db downgrade base` removes every table."""
     url = databases.new_url()
     upgraded = _run(installed, "db", "upgrade", "--db", url, cwd=tmp_path)
-    assert "is at revision 0001" in upgraded.stdout
+    assert "is at revision" in upgraded.stdout
+    _run(installed, "seed", "--db", url, cwd=tmp_path)
     engine = make_engine(url)
     assert "status_events" in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM sources")).scalar() == 5
     _run(installed, "db", "downgrade", "base", "--db", url, cwd=tmp_path)
     assert inspect(engine).get_table_names() == []
     engine.dispose()

@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("published_earliest", sa.Date(), nullable=True),
         sa.Column("published_latest", sa.Date(), nullable=False),
         sa.Column("published_note", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
@@ -348,7 +349,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_status_events_programme_order",
         "status_events",
-        ["programme_id", "sort_start", "sort_end", "rank", "id"],
+        ["programme_id", "sort_start", "rank", "sort_end", "id"],
     )
 
     op.create_table(

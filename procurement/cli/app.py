@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -102,6 +103,31 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(f"database: {redact(engine.url)}")
     typer.echo(f"current:  {current}")
     typer.echo(f"needed:   {migrations.head()}")
+
+
+@app.command("seed")
+def seed(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Fixture files or folders (default: the bundled seed articles and fixtures).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Load fixtures: validate everything, then write it all in one transaction.
+
+    Loading the same files again changes nothing.
+
+    Example: procurement seed --db sqlite:///tracker.db
+    """
+    from procurement.cli.output import print_summary, stage_progress
+    from procurement.tracker import Tracker
+
+    with Tracker.open(db) as tracker, stage_progress() as progress:
+        summary = tracker.seed(paths, progress=progress)
+    print_summary(summary)
 
 
 def run() -> None:

@@ -67,10 +67,11 @@ class StatusEvent(DomainModel):
         """The reference by which other events name this one."""
         return EventRef(status=self.status, effective=self.effective)
 
-    def order_key(self) -> tuple[dt.date, dt.date, int]:
-        """Lifecycle position: effective date order, ties broken by lifecycle rank."""
+    def order_key(self) -> tuple[dt.date, int, dt.date]:
+        """Position in a programme's history: the earliest day the event may have happened,
+        then lifecycle rank, then the latest day (see `event_order`)."""
         start, end, _ = self.effective.sort_key()
-        return (start, end, rank(self.status))
+        return (start, rank(self.status), end)
 
 
 def check_status_allowed(kind: Kind, status: Status) -> None:
@@ -85,7 +86,14 @@ def check_status_allowed(kind: Kind, status: Status) -> None:
 
 
 def event_order(events: Iterable[StatusEvent]) -> list[StatusEvent]:
-    """Events in lifecycle order: effective date, then lifecycle rank, then insertion."""
+    """Events in history order.
+
+    Events are ordered by the earliest day they may have happened (open starts first).
+    Events starting on the same day, those with the same effective date included, are
+    ordered by lifecycle rank, then by the latest day they may have happened, then by
+    insertion. Ranking before the latest day keeps overlapping imprecise claims ("2025"
+    planned, "2025-03" contracted) in lifecycle order.
+    """
     indexed = list(enumerate(events))
     indexed.sort(key=lambda pair: (*pair[1].order_key(), pair[1].id or 0, pair[0]))
     return [event for _, event in indexed]

@@ -88,6 +88,7 @@ class Source(DomainModel):
     url: Text | None = None
     published: Annotated[PartialDate, AfterValidator(_bounded)]
     published_note: Text | None = None
+    note: Text | None = None
     sha256: Annotated[str, AfterValidator(_sha256)]
 
 

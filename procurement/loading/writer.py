@@ -104,11 +104,18 @@ def write_session(engine: Engine) -> Iterator[Session]:
                 session.flush()
 
 
-def write_batch(engine: Engine, batch: Batch) -> LoadSummary:
-    """Validate `batch` and write it in one transaction; raise before writing on any problem."""
+def write_batch(
+    engine: Engine, batch: Batch, *, progress: Callable[[str], None] | None = None
+) -> LoadSummary:
+    """Validate `batch` and write it in one transaction; raise before writing on any problem.
+
+    `progress`, if given, is told the name of each stage as it starts.
+    """
+    report = progress or (lambda _stage: None)
     with write_session(engine) as session:
+        report(f"validating {len(batch)} records")
         plan = _Validator(session, batch).run()
-        return _Writer(session, plan).run()
+        return _Writer(session, plan, report).run()
 
 
 def _chunks(values: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -230,7 +237,7 @@ class _Validator:
             a, b = first.value, entry.value
             conflicting = [
                 name
-                for name in ("engagement", "outlook", "reason", "note")
+                for name in ("engagement", "outlook", "reason")
                 if getattr(b, name) is not None
                 and getattr(a, name) is not None
                 and getattr(a, name) != getattr(b, name)
@@ -242,9 +249,13 @@ class _Validator:
                     **_where(entry, f"event of programme {a.programme!r}"),
                 )
             citations = a.citations + tuple(c for c in b.citations if c not in a.citations)
+            note = a.note
+            if b.note is not None and b.note != a.note:
+                note = b.note if a.note is None else f"{a.note}\n{b.note}"
             pooled = a.model_copy(
                 update={
                     "citations": citations,
+                    "note": note,
                     **{
                         name: getattr(b, name)
                         for name in ("engagement", "outlook", "reason", "note")
@@ -582,19 +593,25 @@ def _parents_first(platforms: list[Platform]) -> list[Platform]:
 class _Writer:
     """Upserts a validated plan; counts what changed."""
 
-    def __init__(self, session: Session, plan: _Plan) -> None:
+    def __init__(self, session: Session, plan: _Plan, report: Callable[[str], None]) -> None:
         self.session = session
         self.plan = plan
+        self.report = report
         self.summary = LoadSummary()
 
     def run(self) -> LoadSummary:
-        self._countries()
-        self._sources()
-        self._platforms()
-        self._officials()
-        self._engagements()
-        self._programmes()
-        self._events()
+        steps = [
+            ("countries", self._countries),
+            ("sources", self._sources),
+            ("platforms", self._platforms),
+            ("officials", self._officials),
+            ("engagements", self._engagements),
+            ("programmes", self._programmes),
+            ("status events", self._events),
+        ]
+        for name, step in steps:
+            self.report(f"writing {name}")
+            step()
         self.session.flush()
         return self.summary
 

@@ -132,6 +132,7 @@ def source_row(source: Source, text: str | None) -> dict[str, Any]:
         "url": source.url,
         **date_columns("published", source.published),
         "published_note": source.published_note,
+        "note": source.note,
         "sha256": source.sha256,
         "text": text,
     }
@@ -147,6 +148,7 @@ def source_from_row(row: SourceRow) -> Source:
         url=row.url,
         published=PartialDate(row.published),
         published_note=row.published_note,
+        note=row.note,
         sha256=row.sha256,
     )
 

@@ -163,6 +163,7 @@ class SourceRow(Base):
     published_earliest: Mapped[dt.date | None] = mapped_column(Date)
     published_latest: Mapped[dt.date] = mapped_column(Date)
     published_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -281,8 +282,8 @@ class EventRow(Base):
             "ix_status_events_programme_order",
             "programme_id",
             "sort_start",
-            "sort_end",
             "rank",
+            "sort_end",
             "id",
         ),
     )
