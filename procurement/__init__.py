@@ -32,6 +32,7 @@ from procurement.errors import (
     DatabaseError,
     DatabaseUnavailable,
     IntegrityMismatch,
+    InvalidArgument,
     InvalidData,
     InvalidTransition,
     NotFound,
@@ -42,6 +43,14 @@ from procurement.errors import (
     UnknownReference,
 )
 from procurement.loading.writer import LoadSummary
+from procurement.queries import (
+    Conflict,
+    ConflictKind,
+    ProgrammeStatus,
+    QuotedCitation,
+    StatusChange,
+    StatusDiff,
+)
 from procurement.store.migrations import current_revision, downgrade, upgrade
 from procurement.tracker import Tracker
 
@@ -50,6 +59,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Category",
     "Citation",
+    "Conflict",
+    "ConflictKind",
     "Country",
     "DatabaseError",
     "DatabaseUnavailable",
@@ -57,6 +68,7 @@ __all__ = [
     "EngagementKind",
     "EventRef",
     "IntegrityMismatch",
+    "InvalidArgument",
     "InvalidData",
     "InvalidTransition",
     "Kind",
@@ -71,12 +83,16 @@ __all__ = [
     "Problem",
     "ProcurementError",
     "Programme",
+    "ProgrammeStatus",
     "QuoteNotFound",
+    "QuotedCitation",
     "Role",
     "SchemaOutOfDate",
     "Source",
     "SourceKind",
     "Status",
+    "StatusChange",
+    "StatusDiff",
     "StatusEvent",
     "Tracker",
     "UNCategory",

@@ -6,6 +6,7 @@
      │    ├── QuoteNotFound                 a citation's quote is not in its source's text
      │    ├── InvalidTransition             a status would move a programme back in its lifecycle
      │    └── IntegrityMismatch             stored text or bytes no longer match their digest
+     ├── InvalidArgument (ValueError)       a query argument is malformed, e.g. a date
      ├── NotFound (LookupError)             a query named a programme or platform not in the store
      └── DatabaseError
           ├── DatabaseUnavailable           the URL is malformed or the server cannot be reached
@@ -23,6 +24,7 @@ __all__ = [
     "DatabaseError",
     "DatabaseUnavailable",
     "IntegrityMismatch",
+    "InvalidArgument",
     "InvalidData",
     "InvalidTransition",
     "NotFound",
@@ -112,6 +114,10 @@ class InvalidTransition(InvalidData):
 
 class IntegrityMismatch(InvalidData):
     """A text or file no longer matches the digest recorded for it."""
+
+
+class InvalidArgument(ProcurementError, ValueError):
+    """An argument of a query or command is malformed (a date, a country, a kind)."""
 
 
 class NotFound(ProcurementError, LookupError):

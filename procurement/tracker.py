@@ -4,35 +4,79 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from procurement.domain.countries import lookup_country
 from procurement.domain.dates import PartialDate
 from procurement.domain.engagements import Engagement
 from procurement.domain.events import EventRef, Outlook, StatusEvent
-from procurement.domain.lifecycle import Status
+from procurement.domain.lifecycle import Kind, Status
 from procurement.domain.officials import Official
 from procurement.domain.platforms import Platform, alias_key
 from procurement.domain.programmes import Programme
 from procurement.domain.sources import Citation, Source, sha256_hex
-from procurement.errors import DatabaseUnavailable, NotFound
+from procurement.errors import DatabaseUnavailable, InvalidArgument, NotFound
 from procurement.loading.batch import Batch, Entry, SourceDocument
 from procurement.loading.writer import LoadSummary, write_batch
+from procurement.queries.results import Conflict, ProgrammeStatus, StatusChange, StatusDiff
+from procurement.queries.temporal import (
+    Filters,
+    TemporalQueries,
+    platform_family,
+    programme_ids,
+)
 from procurement.store import migrations, reads
 from procurement.store.database import make_engine, redact
-from procurement.store.schema import AliasRow, EventRow, SourceRow
+from procurement.store.schema import AliasRow, EventRow, ProgrammeRow, SourceRow
 
 __all__ = ["Tracker"]
 
 T = TypeVar("T")
 
 CitationLike = Citation | tuple[str, str]
+DateLike = dt.date | str
+E = TypeVar("E", bound=StrEnum)
+
+
+def _day(value: DateLike | None, name: str) -> dt.date | None:
+    """A query date: a `date`, or an ISO string YYYY-MM-DD."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidArgument(
+            f"{name}: {value!r} is not a date; use YYYY-MM-DD (e.g. 2025-07-15)"
+        ) from None
+
+
+def _country(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    code = lookup_country(value)
+    if code is None:
+        raise InvalidArgument(f"{name}: {value!r} is not a country name or ISO code")
+    return code
+
+
+def _enum(enum: type[E], value: E | str | None, name: str) -> E | None:
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidArgument(f"{name}: {value!r} is not one of {allowed}") from None
 
 
 def _citations(citations: Iterable[CitationLike]) -> tuple[Citation, ...]:
@@ -193,6 +237,159 @@ class Tracker:
         self.programme(programme)
         with self._session() as session:
             return reads.read_events(session, programme)
+
+    # -- asking questions ----------------------------------------------------------------
+
+    def _filters(
+        self,
+        connection: Connection,
+        *,
+        platform: str | None = None,
+        buyer: str | None = None,
+        supplier: str | None = None,
+        kind: Kind | str | None = None,
+        programmes: tuple[str, ...] | None = None,
+    ) -> Filters:
+        platforms = None
+        if platform is not None:
+            platforms = platform_family(connection, self.resolve_platform(platform))
+        return Filters(
+            programmes=programmes,
+            platforms=platforms,
+            buyer=_country(buyer, "buyer"),
+            supplier=_country(supplier, "supplier"),
+            kind=_enum(Kind, kind, "kind"),
+        )
+
+    def programmes(
+        self,
+        *,
+        platform: str | None = None,
+        buyer: str | None = None,
+        supplier: str | None = None,
+        kind: Kind | str | None = None,
+    ) -> list[Programme]:
+        """Programmes, ordered by id; `platform` (any alias) includes its variants."""
+        with self.engine.connect() as connection:
+            filters = self._filters(
+                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            )
+            ids = programme_ids(connection, filters)
+        with self._session() as session:
+            found = {p.id: p for p in reads.read_programmes(session, ids)}
+        return [found[i] for i in ids]
+
+    def status(
+        self,
+        programme: str,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> ProgrammeStatus:
+        """The status of `programme` as of a date (default today), optionally as known at
+        a date (default: everything recorded). `status` is None before its first event."""
+        self.programme(programme)
+        with self.engine.connect() as connection:
+            return TemporalQueries(connection).status(
+                programme, _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
+            )
+
+    def snapshot(
+        self,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        platform: str | None = None,
+        buyer: str | None = None,
+        supplier: str | None = None,
+        kind: Kind | str | None = None,
+        status: Status | str | None = None,
+    ) -> list[ProgrammeStatus]:
+        """The status of every programme that has one as of a date, ordered by id."""
+        with self.engine.connect() as connection:
+            filters = self._filters(
+                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            )
+            return TemporalQueries(connection).snapshot(
+                _day(as_of, "as_of") or dt.date.today(),
+                _day(known_at, "known_at"),
+                filters,
+                _enum(Status, status, "status"),
+            )
+
+    def history(
+        self, programme_or_platform: str, *, known_at: DateLike | None = None
+    ) -> list[StatusChange]:
+        """Every status change of a programme, or of all programmes of a platform (any
+        alias, variants included), in time order."""
+        with self.engine.connect() as connection:
+            if connection.scalar(
+                select(ProgrammeRow.id).where(ProgrammeRow.id == programme_or_platform)
+            ):
+                filters = Filters(programmes=(programme_or_platform,))
+            else:
+                try:
+                    filters = self._filters(connection, platform=programme_or_platform)
+                except NotFound:
+                    candidates = [
+                        *connection.scalars(select(ProgrammeRow.id)),
+                        *connection.scalars(select(AliasRow.alias)),
+                    ]
+                    _one([], "programme or platform", programme_or_platform, candidates)
+                    raise
+            return TemporalQueries(connection).history(_day(known_at, "known_at"), filters)
+
+    def changes(
+        self,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        platform: str | None = None,
+        buyer: str | None = None,
+        supplier: str | None = None,
+        kind: Kind | str | None = None,
+    ) -> list[StatusChange]:
+        """Changes of status whose date may fall between `since` and `until` (inclusive)."""
+        with self.engine.connect() as connection:
+            filters = self._filters(
+                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            )
+            return TemporalQueries(connection).changes(
+                _day(since, "since"), _day(until, "until"), _day(known_at, "known_at"), filters
+            )
+
+    def diff(
+        self,
+        a: DateLike,
+        b: DateLike,
+        *,
+        known_at: DateLike | None = None,
+        platform: str | None = None,
+        buyer: str | None = None,
+        supplier: str | None = None,
+        kind: Kind | str | None = None,
+    ) -> list[StatusDiff]:
+        """Programmes whose status as of `a` differs from their status as of `b`."""
+        day_a, day_b = _day(a, "a"), _day(b, "b")
+        assert day_a is not None and day_b is not None
+        with self.engine.connect() as connection:
+            filters = self._filters(
+                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            )
+            return TemporalQueries(connection).diff(
+                day_a, day_b, _day(known_at, "known_at"), filters
+            )
+
+    def conflicts(
+        self, *, known_at: DateLike | None = None, programme: str | None = None
+    ) -> list[Conflict]:
+        """Claims from different sources that disagree about the same programme."""
+        if programme is not None:
+            self.programme(programme)
+        with self.engine.connect() as connection:
+            filters = Filters(programmes=(programme,) if programme else None)
+            return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
 
     # -- writing records -----------------------------------------------------------------
 

@@ -117,7 +117,7 @@ def _migrated_url(databases: Databases) -> str:
     return url
 
 
-def _clear(engine: Engine) -> None:
+def clear(engine: Engine) -> None:
     """Remove every row, keeping the schema: the cheap way to a clean database per test."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
@@ -136,7 +136,7 @@ def db_url(_migrated_url: str, databases: Databases, tmp_path: Path) -> str:
         shutil.copyfile(make_url(_migrated_url).database or "", path)
         return f"sqlite:///{path}"
     engine = make_engine(_migrated_url)
-    _clear(engine)
+    clear(engine)
     engine.dispose()
     return _migrated_url
 
@@ -145,4 +145,20 @@ def db_url(_migrated_url: str, databases: Databases, tmp_path: Path) -> str:
 def tracker(db_url: str) -> Iterator[Tracker]:
     """A tracker on a migrated, empty database."""
     with Tracker.open(db_url) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def seeded_url(databases: Databases) -> str:
+    """A database migrated and seeded with the bundled articles; tests must not write."""
+    url = databases.new_url()
+    with Tracker.open(url, upgrade=True) as tracker:
+        tracker.seed()
+    return url
+
+
+@pytest.fixture
+def seeded(seeded_url: str) -> Iterator[Tracker]:
+    """A tracker on the seeded database, for reading only."""
+    with Tracker.open(seeded_url) as opened:
         yield opened

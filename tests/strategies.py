@@ -80,3 +80,72 @@ def mutations(draw: st.DrawFn, documents: dict[str, object]) -> tuple[str, list[
             break
     value = draw(st.one_of(st.just(DROP), WRONG_VALUES))
     return name, path, value
+
+
+# -- temporal worlds ---------------------------------------------------------------------
+
+WORLD_DAYS = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 4, 30))
+"""A narrow span, so that imprecise dates overlap, tie and nest often."""
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> dict[str, object]:
+    """Sources with publication dates; programmes; events citing sources; corrections.
+
+    Returned as plain data for the test to load through the public API.
+    """
+    from procurement import Kind, allowed_statuses
+
+    sources = [
+        {
+            "id": f"s{i}",
+            "published": draw(st.one_of(single_dates(WORLD_DAYS), intervals(WORLD_DAYS))),
+        }
+        for i in range(draw(st.integers(min_value=1, max_value=4)))
+    ]
+    source_ids = [s["id"] for s in sources]
+    programmes = []
+    events = []
+    corrections = []
+    for index in range(draw(st.integers(min_value=1, max_value=3))):
+        kind = draw(st.sampled_from(list(Kind)))
+        ident = f"p{index}"
+        programmes.append({"id": ident, "kind": kind.value})
+        seen: set[tuple[str, str]] = set()
+        for _ in range(draw(st.integers(min_value=0, max_value=5))):
+            status = draw(st.sampled_from(allowed_statuses(kind))).value
+            effective = draw(edtf_strings(WORLD_DAYS))
+            if (status, effective) in seen:
+                continue
+            seen.add((status, effective))
+            cited = draw(st.lists(st.sampled_from(source_ids), min_size=1, max_size=2, unique=True))
+            events.append(
+                {"programme": ident, "status": status, "effective": effective, "sources": cited}
+            )
+        own = [e for e in events if e["programme"] == ident]
+        if own and draw(st.booleans()):
+            target = draw(st.sampled_from(own))
+            status = draw(st.sampled_from(allowed_statuses(kind))).value
+            effective = draw(edtf_strings(WORLD_DAYS))
+            if (status, effective) == (target["status"], target["effective"]):
+                continue
+            corrections.append(
+                {
+                    "programme": ident,
+                    "supersedes": (target["status"], target["effective"]),
+                    "status": status,
+                    "effective": effective,
+                    "sources": draw(
+                        st.lists(st.sampled_from(source_ids), min_size=1, max_size=2, unique=True)
+                    ),
+                }
+            )
+    return {
+        "sources": sources,
+        "programmes": programmes,
+        "events": events,
+        "corrections": corrections,
+    }
+
+
+QUERY_DAYS = st.dates(min_value=dt.date(2024, 12, 1), max_value=dt.date(2025, 6, 1))

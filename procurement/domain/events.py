@@ -9,7 +9,14 @@ from pydantic import Field, model_validator
 
 from procurement.domain.base import DomainModel, Slug, Text
 from procurement.domain.dates import PartialDate
-from procurement.domain.lifecycle import Kind, Status, allowed_statuses, is_backwards, rank
+from procurement.domain.lifecycle import (
+    INTERRUPTIONS,
+    Kind,
+    Status,
+    allowed_statuses,
+    is_backwards,
+    rank,
+)
 from procurement.domain.sources import Citation
 
 __all__ = [
@@ -100,19 +107,33 @@ def event_order(events: Iterable[StatusEvent]) -> list[StatusEvent]:
 
 
 def lifecycle_violations(events: Sequence[StatusEvent]) -> list[tuple[StatusEvent, StatusEvent]]:
-    """Pairs (earlier, later) where `later` moves back without being a correction or reasoned.
+    """Pairs (earlier, later) where `later` certainly happened after `earlier` yet moves the
+    programme back in its lifecycle, without being a correction or giving a reason.
 
-    `events` are the current (not superseded) events of one programme; `stalled` and
-    `cancelled` are never backwards, and the status after them is judged against the last
-    status before them.
+    `events` are the current (not superseded) events of one programme. Events whose dates
+    overlap may have happened in either order and never conflict. `stalled` and `cancelled`
+    are never backwards, and are not the yardstick for what follows them. A correction or
+    a reasoned event resets the yardstick: only what certainly follows it is compared to it.
     """
+    ordered = event_order(events)
     violations: list[tuple[StatusEvent, StatusEvent]] = []
-    last: StatusEvent | None = None
-    for event in event_order(events):
-        reasoned = event.supersedes is not None or event.reason is not None
-        if last is not None and not reasoned and is_backwards(last.status, event.status):
-            violations.append((last, event))
+    for index, later in enumerate(ordered):
+        if later.status in INTERRUPTIONS or _reasoned(later):
             continue
-        if event.status not in (Status.STALLED, Status.CANCELLED):
-            last = event
+        start = later.effective.sort_key()[0]
+        before = [
+            e
+            for e in ordered[:index]
+            if e.effective.sort_key()[1] < start and e.status not in INTERRUPTIONS
+        ]
+        resets = [i for i, e in enumerate(before) if _reasoned(e)]
+        if resets:
+            before = before[resets[-1] :]
+        higher = [e for e in before if is_backwards(e.status, later.status)]
+        if higher:
+            violations.append((max(higher, key=lambda e: rank(e.status)), later))
     return violations
+
+
+def _reasoned(event: StatusEvent) -> bool:
+    return event.supersedes is not None or event.reason is not None
