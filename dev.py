@@ -50,6 +50,7 @@ def demo(args: list[str]) -> None:
     """Migrate and seed the default embedded database, then print what the tracker knows."""
     _run(BIN / "procurement", "db", "upgrade", *args)
     _run(BIN / "procurement", "seed", *args)
+    _run(BIN / "procurement", "story", "--as-of", "2025-12-31", *args)
 
 
 def test(args: list[str]) -> None:

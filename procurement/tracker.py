@@ -318,12 +318,14 @@ class Tracker:
             )
 
     def history(
-        self, programme_or_platform: str, *, known_at: DateLike | None = None
+        self, programme_or_platform: str | None = None, *, known_at: DateLike | None = None
     ) -> list[StatusChange]:
         """Every status change of a programme, or of all programmes of a platform (any
-        alias, variants included), in time order."""
+        alias, variants included), or of every programme, in time order."""
         with self.engine.connect() as connection:
-            if connection.scalar(
+            if programme_or_platform is None:
+                filters = Filters()
+            elif connection.scalar(
                 select(ProgrammeRow.id).where(ProgrammeRow.id == programme_or_platform)
             ):
                 filters = Filters(programmes=(programme_or_platform,))

@@ -6,7 +6,9 @@ import procurement
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    """Every public attribute of the package is in __all__, and every name in __all__ exists."""
+    """Every public attribute of the package is in __all__, every name in __all__ resolves,
+    and what is loaded lazily is exactly what __all__ promises."""
+    assert set(procurement._EXPORTS) == set(procurement.__all__) - {"__version__"}
     public = {
         name
         for name in dir(procurement)

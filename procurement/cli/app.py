@@ -1,15 +1,30 @@
-"""Commands of the `procurement` tool; each mirrors a method of `procurement.Tracker`."""
+"""Commands of the `procurement` tool; each mirrors a method of `procurement.Tracker`.
+
+Exit codes: 0 success; 1 a usage error, something not found, or a database that cannot be
+used as asked; 2 a data error (input that breaks the model's rules). Errors are one line
+on stderr; `--debug` shows the traceback.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from procurement.cli.formats import Format
+    from procurement.tracker import Tracker
+
 __all__ = ["app", "run"]
+
+EXIT_USAGE = 1
+EXIT_DATA = 2
 
 app = typer.Typer(
     name="procurement",
@@ -22,6 +37,19 @@ app = typer.Typer(
 db_app = typer.Typer(help="Create, migrate and inspect the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+_state: dict[str, Any] = {"debug": False}
+
+
+def _date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    return value
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -30,17 +58,99 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Status on this date, YYYY-MM-DD (default: today).",
+        callback=_date,
+        show_default=False,
+    ),
+]
+KnownAt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        help="Answer from sources published by this date only.",
+        callback=_date,
+        show_default=False,
+    ),
+]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Start of the window, YYYY-MM-DD.", callback=_date, show_default=False
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option(
+        "--until", help="End of the window, YYYY-MM-DD.", callback=_date, show_default=False
+    ),
+]
+PlatformOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        help="Any name or alias of a platform (variants included).",
+        show_default=False,
+    ),
+]
+BuyerOpt = Annotated[
+    str | None, typer.Option("--buyer", help="Buyer country, name or ISO code.", show_default=False)
+]
+SupplierOpt = Annotated[
+    str | None,
+    typer.Option("--supplier", help="Supplier country, name or ISO code.", show_default=False),
+]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="acquisition, lease, co_production, co_development, "
+        "licensed_production, agreement or initiative.",
+        show_default=False,
+    ),
+]
+StatusOpt = Annotated[
+    str | None,
+    typer.Option("--status", help="Only programmes with this status.", show_default=False),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", help="table, json, csv or md.", case_sensitive=False),
+]
 
-_state: dict[str, Any] = {"debug": False}
 
-EXIT_USAGE = 1
-EXIT_DATA = 2
+def _format(value: str) -> Format:
+    from procurement.cli.formats import Format
+
+    try:
+        return Format(value.lower())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a format; use table, json, csv or md", param_hint="--format"
+        ) from None
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print one line on stderr and exit with `code`."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
+def _open(db: str | None) -> Tracker:
+    from procurement.tracker import Tracker
+
+    return Tracker.open(db)
+
+
+def _print(
+    items: list[Any],
+    fmt: str,
+    model: type[BaseModel],
+    *,
+    title: str | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    from procurement.cli.formats import render
+
+    text = render(items, _format(fmt), model, title=title, table_columns=columns)
+    sys.stdout.write(text)
 
 
 @app.callback()
@@ -50,6 +160,9 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+
+
+# -- the schema ----------------------------------------------------------------------------
 
 
 @db_app.command("upgrade")
@@ -105,6 +218,9 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(f"needed:   {migrations.head()}")
 
 
+# -- loading ------------------------------------------------------------------------------
+
+
 @app.command("seed")
 def seed(
     paths: Annotated[
@@ -123,11 +239,264 @@ def seed(
     Example: procurement seed --db sqlite:///tracker.db
     """
     from procurement.cli.output import print_summary, stage_progress
-    from procurement.tracker import Tracker
 
-    with Tracker.open(db) as tracker, stage_progress() as progress:
+    with _open(db) as tracker, stage_progress() as progress:
         summary = tracker.seed(paths, progress=progress)
     print_summary(summary)
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+@app.command("platforms")
+def platforms(db: DbOption = None, fmt: FormatOpt = "table") -> None:
+    """List the platform catalogue with every alias.
+
+    Example: procurement platforms --format csv > platforms.csv
+    """
+    from procurement.domain.platforms import Platform
+
+    with _open(db) as tracker:
+        _print(
+            tracker.platforms(),
+            fmt,
+            Platform,
+            title="Platforms",
+            columns=["id", "name", "aliases", "category", "role", "origin", "variant_of"],
+        )
+
+
+@app.command("programmes")
+def programmes(
+    db: DbOption = None,
+    platform: PlatformOpt = None,
+    buyer: BuyerOpt = None,
+    supplier: SupplierOpt = None,
+    kind: KindOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List programmes, agreements and initiatives.
+
+    Example: procurement programmes --platform Poseidon --format json
+    """
+    from procurement.domain.programmes import Programme
+
+    with _open(db) as tracker:
+        found = tracker.programmes(platform=platform, buyer=buyer, supplier=supplier, kind=kind)
+        _print(
+            found,
+            fmt,
+            Programme,
+            title="Programmes",
+            columns=["id", "title", "kind", "platform", "buyer", "supplier", "quantity"],
+        )
+
+
+# -- questions ----------------------------------------------------------------------------
+
+_STATUS_COLUMNS = ["programme", "kind", "platform", "status", "since", "certain", "sources"]
+_CHANGE_COLUMNS = ["effective", "programme", "from_status", "to_status", "citations"]
+
+
+@app.command("status")
+def status(
+    programme: Annotated[str, typer.Argument(help="Programme id.")],
+    db: DbOption = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The status of one programme on a date, how certain it is, and its sources.
+
+    Example: procurement status us-india-defence-framework-2025 --as-of 2025-07-15
+    """
+    from procurement.queries.results import ProgrammeStatus
+
+    with _open(db) as tracker:
+        found = tracker.status(programme, as_of=as_of, known_at=known_at)
+        _print([found], fmt, ProgrammeStatus, title=found.title, columns=_STATUS_COLUMNS)
+
+
+@app.command("snapshot")
+def snapshot(
+    db: DbOption = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    platform: PlatformOpt = None,
+    buyer: BuyerOpt = None,
+    supplier: SupplierOpt = None,
+    kind: KindOpt = None,
+    status: StatusOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The status of every programme on a date.
+
+    Example: procurement snapshot --as-of 2025-12-31 --kind co_production --format md
+    """
+    from procurement.queries.results import ProgrammeStatus
+
+    with _open(db) as tracker:
+        found = tracker.snapshot(
+            as_of=as_of,
+            known_at=known_at,
+            platform=platform,
+            buyer=buyer,
+            supplier=supplier,
+            kind=kind,
+            status=status,
+        )
+        title = f"Status as of {as_of or dt.date.today().isoformat()}"
+        _print(found, fmt, ProgrammeStatus, title=title, columns=_STATUS_COLUMNS)
+
+
+@app.command("history")
+def history(
+    programme_or_platform: Annotated[
+        str, typer.Argument(help="A programme id, or any name of a platform.")
+    ],
+    db: DbOption = None,
+    known_at: KnownAt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Every step of a programme, or of all programmes of a platform, with the quotes.
+
+    Example: procurement history P-8I
+    """
+    from procurement.queries.results import StatusChange
+
+    with _open(db) as tracker:
+        found = tracker.history(programme_or_platform, known_at=known_at)
+        _print(
+            found,
+            fmt,
+            StatusChange,
+            title=f"History of {programme_or_platform}",
+            columns=_CHANGE_COLUMNS,
+        )
+
+
+@app.command("changes")
+def changes(
+    db: DbOption = None,
+    since: Since = None,
+    until: Until = None,
+    known_at: KnownAt = None,
+    platform: PlatformOpt = None,
+    buyer: BuyerOpt = None,
+    supplier: SupplierOpt = None,
+    kind: KindOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Changes of status that may fall between --since and --until.
+
+    Example: procurement changes --since 2025-06-01 --until 2025-11-30
+    """
+    from procurement.queries.results import StatusChange
+
+    with _open(db) as tracker:
+        found = tracker.changes(
+            since=since,
+            until=until,
+            known_at=known_at,
+            platform=platform,
+            buyer=buyer,
+            supplier=supplier,
+            kind=kind,
+        )
+        window = f"{since or '…'} to {until or '…'}"
+        _print(found, fmt, StatusChange, title=f"Changes, {window}", columns=_CHANGE_COLUMNS)
+
+
+@app.command("diff")
+def diff(
+    a: Annotated[str, typer.Argument(help="First date, YYYY-MM-DD.", callback=_date)],
+    b: Annotated[str, typer.Argument(help="Second date, YYYY-MM-DD.", callback=_date)],
+    db: DbOption = None,
+    known_at: KnownAt = None,
+    platform: PlatformOpt = None,
+    buyer: BuyerOpt = None,
+    supplier: SupplierOpt = None,
+    kind: KindOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Programmes whose status on date A differs from their status on date B.
+
+    Example: procurement diff 2025-06-30 2025-12-31
+    """
+    from procurement.queries.results import StatusDiff
+
+    with _open(db) as tracker:
+        found = tracker.diff(
+            a, b, known_at=known_at, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+        )
+        _print(
+            found,
+            fmt,
+            StatusDiff,
+            title=f"Differences between {a} and {b}",
+            columns=["programme", "status_a", "certain_a", "status_b", "certain_b", "since_b"],
+        )
+
+
+@app.command("conflicts")
+def conflicts(db: DbOption = None, known_at: KnownAt = None, fmt: FormatOpt = "table") -> None:
+    """Claims from different sources that disagree about the same programme.
+
+    Example: procurement conflicts --format json
+    """
+    from procurement.queries.results import Conflict
+
+    with _open(db) as tracker:
+        found = tracker.conflicts(known_at=known_at)
+        _print(
+            found,
+            fmt,
+            Conflict,
+            title="Conflicting claims",
+            columns=["programme", "kind", "first", "second", "explanation"],
+        )
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+@app.command("report")
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The file to write: .md, .html, .svg or .png.")
+    ],
+    db: DbOption = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    since: Since = None,
+) -> None:
+    """Write a briefing (.md), a self-contained page with a timeline chart (.html), or the
+    chart alone (.svg, .png).
+
+    Example: procurement report --as-of 2025-12-31 --out report.html
+    """
+    from procurement import reports
+    from procurement.cli.output import stage_progress
+
+    with _open(db) as tracker, stage_progress() as progress:
+        if progress:
+            progress(f"writing {out}")
+        day = as_of or dt.date.today().isoformat()
+        written = reports.write(tracker, out, as_of=day, known_at=known_at, since=since)
+    typer.echo(f"wrote {written}")
+
+
+@app.command("story")
+def story(db: DbOption = None, as_of: AsOf = None, known_at: KnownAt = None) -> None:
+    """Tell the story of every tracked programme: each step, its date and its quote.
+
+    Example: procurement story --known-at 2025-07-15
+    """
+    from procurement.cli.output import print_story
+
+    with _open(db) as tracker:
+        day = as_of or dt.date.today().isoformat()
+        print_story(tracker, as_of=day, known_at=known_at)
 
 
 def run() -> None:
@@ -141,6 +510,9 @@ def run() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
     except Exception as error:  # one clear line unless --debug
         from sqlalchemy.exc import OperationalError
 

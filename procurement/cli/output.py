@@ -11,8 +11,20 @@ from rich.console import Console
 from rich.table import Table
 
 from procurement.loading.writer import LoadSummary
+from procurement.queries.results import StatusChange
+from procurement.tracker import Tracker
 
-__all__ = ["print_summary", "stage_progress", "stderr", "stdout"]
+_KIND_ORDER = [
+    "agreement",
+    "initiative",
+    "co_production",
+    "co_development",
+    "licensed_production",
+    "acquisition",
+    "lease",
+]
+
+__all__ = ["print_story", "print_summary", "stage_progress", "stderr", "stdout"]
 
 
 def _console(stream: object) -> Console:
@@ -42,3 +54,32 @@ def print_summary(summary: LoadSummary) -> None:
     for kind, counts in summary.counts.items():
         table.add_row(kind, str(counts.added), str(counts.updated), str(counts.unchanged))
     stdout.print(table)
+
+
+def print_story(tracker: Tracker, *, as_of: str, known_at: str | None = None) -> None:
+    """Every programme with a known status: where it stands, and each step with its quote."""
+    snapshot = {s.programme: s for s in tracker.snapshot(as_of=as_of, known_at=known_at)}
+    steps: dict[str, list[StatusChange]] = {}
+    for change in tracker.history(known_at=known_at):
+        steps.setdefault(change.programme, []).append(change)
+    knowledge = f", as known on {known_at}" if known_at else ""
+    stdout.print(f"[bold]The tracked programmes as of {as_of}{knowledge}[/bold]\n")
+    ordered = sorted(snapshot.values(), key=lambda s: (_KIND_ORDER.index(s.kind.value), s.title))
+    for current in ordered:
+        state = current.status.value.replace("_", " ") if current.status else "no status"
+        certainty = "" if current.certain else " [dim](uncertain)[/dim]"
+        where = f" [{current.platform}]" if current.platform else ""
+        stdout.print(
+            f"[bold]{current.title}[/bold]{where}: [cyan]{state}[/cyan]{certainty} "
+            f"since {current.since}",
+            markup=True,
+        )
+        for change in steps.get(current.programme, []):
+            before = change.from_status.value.replace("_", " ") if change.from_status else ""
+            after = change.to_status.value.replace("_", " ")
+            arrow = f"{before} -> {after}" if before else after
+            stdout.print(f"  {change.effective}  {arrow}", markup=False)
+            for citation in change.citations:
+                quote = " ".join(citation.quote.split())
+                stdout.print(f"      \u201c{quote}\u201d ({citation.source})", markup=False)
+        stdout.print()

@@ -1,0 +1,103 @@
+"""Output formats shared by every listing command: table, json, csv and md.
+
+JSON is an array of the query API's result objects, exactly as `model_dump(mode="json")`
+gives them. CSV has the same columns with a header; a list of strings is joined with
+"; ", a list of objects is written as JSON. Markdown is a GitHub-flavoured table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["Format", "render"]
+
+
+class Format(StrEnum):
+    """How a command prints its results."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _readable(column: str, value: Any) -> str:
+    """A cell for people: quotes shortened, statuses spaced."""
+    if column == "citations" and isinstance(value, list):
+        return "\n".join(f"{c['source']}: “{_shorten(c['quote'])}”" for c in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if column in ("status", "from_status", "to_status", "kind", "status_a", "status_b"):
+        return "" if value is None else str(value).replace("_", " ")
+    return _flat(value)
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render(
+    items: Sequence[BaseModel],
+    fmt: Format,
+    model: type[BaseModel],
+    *,
+    title: str | None = None,
+    table_columns: Sequence[str] | None = None,
+) -> str:
+    """The items (instances of `model`) in the chosen format, ready to print.
+
+    `table_columns` picks the columns a terminal table shows; the other formats carry all.
+    """
+    rows = [item.model_dump(mode="json") for item in items]
+    if fmt is Format.JSON:
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    columns = list(model.model_fields)
+    if fmt is Format.CSV:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_flat(row[c]) for c in columns] for row in rows)
+        return buffer.getvalue()
+    if fmt is Format.MD:
+        from procurement.reports.briefing import markdown_table
+
+        cells = [[_readable(c, row[c]).replace("\n", "<br>") for c in columns] for row in rows]
+        return markdown_table(columns, cells) + "\n"
+    return _table(list(table_columns or columns), rows, title)
+
+
+def _table(columns: list[str], rows: list[dict[str, Any]], title: str | None) -> str:
+    from rich.table import Table
+
+    from procurement.cli.output import stdout
+
+    table = Table(title=title, show_lines=any("citations" in r for r in rows))
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*[_readable(c, row[c]) for c in columns])
+    with stdout.capture() as captured:
+        stdout.print(table)
+    return captured.get()
