@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import URL
@@ -35,6 +35,10 @@ from procurement.queries.temporal import (
 )
 from procurement.store import migrations, reads
 from procurement.store.database import make_engine, redact
+
+if TYPE_CHECKING:
+    from procurement.sipri.importer import ImportSummary
+
 from procurement.store.schema import AliasRow, EventRow, ProgrammeRow, SourceRow
 
 __all__ = ["Tracker"]
@@ -110,7 +114,7 @@ class Tracker:
         The schema must be at this version's migration head; `upgrade=True` migrates it
         there first, otherwise `SchemaOutOfDate` names the command that does.
         """
-        engine = make_engine(url)
+        engine = make_engine(url, create=upgrade)
         try:
             with engine.connect():
                 pass
@@ -392,6 +396,23 @@ class Tracker:
         with self.engine.connect() as connection:
             filters = Filters(programmes=(programme,) if programme else None)
             return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
+
+    # -- other tools ---------------------------------------------------------------------
+
+    def import_sipri(
+        self,
+        path: str | Path,
+        *,
+        released: str | dt.date | None = None,
+        skip_bad_rows: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> ImportSummary:
+        """Import a SIPRI trade-register export (see `procurement.sipri.importer`)."""
+        from procurement.sipri.importer import import_sipri
+
+        return import_sipri(
+            self, path, released=released, skip_bad_rows=skip_bad_rows, progress=progress
+        )
 
     # -- writing records -----------------------------------------------------------------
 

@@ -254,3 +254,23 @@ def test_help_does_not_load_the_database_layer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+SAMPLE = Path(__file__).parent / "data" / "sipri" / "trade-register-2024.csv"
+
+
+def test_import_sipri_refuses_a_malformed_row_unless_told_to_skip(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Exit 2 naming the line, nothing written; --skip-bad-rows reports it and goes on."""
+    done = run("import", "sipri", str(SAMPLE), "--db", db_url)
+    _one_line_error(done, 2, "trade-register-2024.csv:23")
+    assert json.loads(run("programmes", "--db", db_url, "-f", "json").stdout) == []
+    done = run("import", "sipri", str(SAMPLE), "--db", db_url, "--skip-bad-rows")
+    assert done.returncode == 0, done.stderr
+    assert "rows read: 10" in done.stdout and "rows skipped: 1" in done.stdout
+    out = tmp_path / "export.csv"
+    done = run("export", "sipri", "--out", str(out), "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("iso-8859-1"))))
+    assert rows[11][0] == "Recipient" and len(rows) == 12 + 9

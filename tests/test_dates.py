@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from procurement import PartialDate, Precision
-from tests.strategies import edtf_strings
+from tests.strategies import edtf_strings, intervals, single_dates
 
 D = dt.date
 
@@ -150,3 +150,25 @@ def test_sorting_is_deterministic(texts: list[str]) -> None:
     """Sorting any permutation gives the same sequence."""
     values = [PartialDate(t) for t in texts]
     assert sorted(values) == sorted(reversed(values))
+
+
+def _edtf_bounds(text: str) -> tuple[D, D]:
+    from edtf import parse_edtf
+
+    parsed = parse_edtf(text)
+    low, high = parsed.lower_strict(), parsed.upper_strict()
+    return D(low.tm_year, low.tm_mon, low.tm_mday), D(high.tm_year, high.tm_mon, high.tm_mday)
+
+
+@given(st.one_of(single_dates(), intervals()))
+def test_bounds_agree_with_the_edtf_package_on_closed_values(text: str) -> None:
+    """The calendar computes the same bounds as the edtf package's parser, for every form
+    both accept (ours is the faster path; edtf is the reference)."""
+    value = PartialDate(text)
+    assert (value.earliest, value.latest) == _edtf_bounds(text)
+
+
+def test_the_edtf_package_would_guess_a_decade_for_an_unknown_start() -> None:
+    """Why open and unknown starts are ours: edtf invents a lower bound ten years back."""
+    assert _edtf_bounds("/2025-07-01")[0] == D(2015, 7, 1)
+    assert PartialDate("/2025-07-01").earliest is None

@@ -117,3 +117,22 @@ def test_passwords_never_appear_in_messages(empty_url: str) -> None:
     shown = redact("postgresql+psycopg://analyst:s3cret@db.example:5432/tracker")
     assert "s3cret" not in shown
     assert re.search(r"analyst:\*+@db\.example", shown)
+
+
+def test_upgrading_a_database_that_holds_data_keeps_it(
+    alembic_runner: MigrationContext, alembic_engine: Engine
+) -> None:
+    """Rows written at the first revision survive every later migration."""
+    alembic_runner.migrate_up_to("0001")
+    with alembic_engine.begin() as connection:
+        connection.execute(text("INSERT INTO countries (code, name) VALUES ('IN', 'India')"))
+        connection.execute(
+            text(
+                "INSERT INTO programmes (id, title, kind, buyer, recorded_at) "
+                "VALUES ('kept', 'Kept', 'acquisition', 'IN', CURRENT_TIMESTAMP)"
+            )
+        )
+    alembic_runner.migrate_up_to("heads")
+    with alembic_engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, buyer, buyer_party FROM programmes")).all()
+    assert [tuple(r) for r in rows] == [("kept", "IN", None)]

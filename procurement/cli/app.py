@@ -35,7 +35,11 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Create, migrate and inspect the database schema.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data from other tools.", no_args_is_help=True)
+export_app = typer.Typer(help="Export data for other tools.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 _state: dict[str, Any] = {"debug": False}
 
@@ -243,6 +247,51 @@ def seed(
     with _open(db) as tracker, stage_progress() as progress:
         summary = tracker.seed(paths, progress=progress)
     print_summary(summary)
+
+
+@import_app.command("sipri")
+def import_sipri(
+    path: Annotated[Path, typer.Argument(help="A SIPRI trade-register CSV export.")],
+    db: DbOption = None,
+    released: Annotated[
+        str | None,
+        typer.Option(
+            "--released",
+            help="Release date, EDTF (default: the file's 'Data generated' line).",
+            show_default=False,
+        ),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Report malformed rows and go on.")
+    ] = False,
+) -> None:
+    """Import a SIPRI trade register release; a newer release adds only what changed.
+
+    Example: procurement import sipri trade-register.csv --db sqlite:///tracker.db
+    """
+    from procurement.cli.output import stage_progress
+
+    with _open(db) as tracker, stage_progress() as progress:
+        summary = tracker.import_sipri(
+            path, released=released, skip_bad_rows=skip_bad_rows, progress=progress
+        )
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@export_app.command("sipri")
+def export_sipri(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+    db: DbOption = None,
+) -> None:
+    """Write every programme in SIPRI's 16-column trade-register layout.
+
+    Example: procurement export sipri --out programmes.csv
+    """
+    from procurement.sipri.export import export_sipri as write
+
+    with _open(db) as tracker:
+        typer.echo(f"wrote {write(tracker, out)}")
 
 
 # -- records ------------------------------------------------------------------------------
@@ -518,10 +567,14 @@ def run() -> None:
 
         if _state["debug"] or os.environ.get("PROCUREMENT_DEBUG"):
             raise
-        show = getattr(error, "show", None)
-        if callable(show) and hasattr(error, "exit_code"):
+        message = getattr(error, "format_message", None)
+        if callable(message) and hasattr(error, "exit_code"):
             # A usage error from the argument parser (click's, or typer's own copy of it).
-            show()
+            if type(error).__name__ == "NoArgsIsHelpError":
+                getattr(error, "show")()  # noqa: B009 (the help text is what was asked for)
+                sys.exit(EXIT_USAGE)
+            command = getattr(getattr(error, "ctx", None), "command_path", "procurement")
+            typer.echo(f"error: {message()} (see: {command} --help)", err=True)
             sys.exit(EXIT_USAGE)
         if isinstance(error, InvalidData):
             typer.echo(f"error: {error}", err=True)

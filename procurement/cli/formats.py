@@ -48,9 +48,26 @@ def _readable(column: str, value: Any) -> str:
         return "\n".join(f"{c['source']}: “{_shorten(c['quote'])}”" for c in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict) and "status" in value:
+        return _claim(value)
     if column in ("status", "from_status", "to_status", "kind", "status_a", "status_b"):
         return "" if value is None else str(value).replace("_", " ")
     return _flat(value)
+
+
+def _cell(column: str, value: Any) -> str:
+    """A Markdown cell: the same values as CSV; quotes readable, one line."""
+    if column == "citations" and isinstance(value, list):
+        return "<br>".join(f"{c['source']}: “{' '.join(c['quote'].split())}”" for c in value)
+    if isinstance(value, dict) and "status" in value:
+        return _claim(value)
+    return _flat(value).replace("\n", "<br>")
+
+
+def _claim(value: dict[str, Any]) -> str:
+    """One side of a conflict: status (date), then its sources."""
+    sources = ", ".join(sorted({c["source"] for c in value.get("citations", [])}))
+    return f"{value['status']} ({value['effective']}) per {sources}"
 
 
 def _shorten(text: str, limit: int = 90) -> str:
@@ -83,7 +100,7 @@ def render(
     if fmt is Format.MD:
         from procurement.reports.briefing import markdown_table
 
-        cells = [[_readable(c, row[c]).replace("\n", "<br>") for c in columns] for row in rows]
+        cells = [[_cell(c, row[c]) for c in columns] for row in rows]
         return markdown_table(columns, cells) + "\n"
     return _table(list(table_columns or columns), rows, title)
 

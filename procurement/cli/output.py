@@ -28,8 +28,13 @@ __all__ = ["print_story", "print_summary", "stage_progress", "stderr", "stdout"]
 
 
 def _console(stream: object) -> Console:
+    """Colour only on a terminal and never with NO_COLOR; off a terminal, tables are laid
+    out $COLUMNS wide (default 160) rather than squeezed into 80."""
     no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(file=stream, no_color=no_color, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
+    console = Console(file=stream, no_color=no_color, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
+    if not console.is_terminal:
+        console.width = int(os.environ.get("COLUMNS", "160"))
+    return console
 
 
 stdout = _console(sys.stdout)

@@ -24,8 +24,10 @@ class Programme(DomainModel):
     """One thing whose status changes over time.
 
     For acquisitions the buyer receives from the supplier; for agreements and initiatives
-    the two are the parties. A programme with no platform covers several (e.g. "pending
-    major US defence sales").
+    the two are the parties. A party that is not a country today (a historical state, a
+    rebel group, an international organisation, "unknown supplier(s)") is kept by name in
+    `buyer_party`/`supplier_party` instead. A programme with no platform covers several
+    (e.g. "pending major US defence sales").
     """
 
     id: Slug
@@ -34,12 +36,18 @@ class Programme(DomainModel):
     platform: Slug | None = None
     buyer: CountryCode | None = None
     supplier: CountryCode | None = None
+    buyer_party: Text | None = None
+    supplier_party: Text | None = None
     quantity: PositiveInt | None = None
     value: Money | None = None
     notes: Text | None = None
 
     @model_validator(mode="after")
-    def _parties_differ(self) -> Programme:
+    def _parties(self) -> Programme:
         if self.buyer is not None and self.buyer == self.supplier:
             raise ValueError(f"buyer and supplier are both {self.buyer!r}")
+        if self.buyer is not None and self.buyer_party is not None:
+            raise ValueError("give buyer (an ISO code) or buyer_party (a name), not both")
+        if self.supplier is not None and self.supplier_party is not None:
+            raise ValueError("give supplier (an ISO code) or supplier_party (a name), not both")
         return self

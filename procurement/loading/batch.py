@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session
 
 from procurement.domain.engagements import Engagement
 from procurement.domain.events import StatusEvent
@@ -51,6 +54,8 @@ class Batch:
     engagements: list[Entry[Engagement]] = field(default_factory=list)
     programmes: list[Entry[Programme]] = field(default_factory=list)
     events: list[Entry[StatusEvent]] = field(default_factory=list)
+    also: list[Callable[[Session], None]] = field(default_factory=list)
+    """Further writes (an importer's own tables) run last, in the same transaction."""
 
     def extend(self, other: Batch) -> None:
         """Append every record of `other`."""
@@ -60,6 +65,7 @@ class Batch:
         self.engagements += other.engagements
         self.programmes += other.programmes
         self.events += other.events
+        self.also += other.also
 
     def __len__(self) -> int:
         return (

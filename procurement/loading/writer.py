@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, insert, select, update
@@ -50,9 +51,12 @@ from procurement.store.schema import (
     RoleCitationRow,
     RoleRow,
     SourceRow,
+    table_of,
 )
 
 __all__ = ["Counts", "LoadSummary", "write_batch", "write_session"]
+
+EVENTS = table_of(EventRow)
 
 T = TypeVar("T")
 
@@ -150,6 +154,7 @@ class _Plan:
     countries: set[str]
     existing_event_ids: dict[str, int]
     current_targets: dict[tuple[str, EventRef], str]
+    also: list[Callable[[Session], None]]
 
 
 class _Validator:
@@ -201,6 +206,7 @@ class _Validator:
             countries=countries,
             existing_event_ids=existing,
             current_targets=targets,
+            also=list(self.batch.also),
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -501,9 +507,8 @@ class _Validator:
         touched = sorted({e.value.programme for e in events if e.value.programme in kinds})
         stored = self._stored_events(touched)
         targets: dict[tuple[str, EventRef], str] = {}
-        new_by_programme: dict[str, list[StatusEvent]] = defaultdict(list)
 
-        for entry, key in zip(events, keys, strict=True):
+        for entry in events:
             event = entry.value
             record = (
                 f"event {event.status.value} at {event.effective} of programme {event.programme!r}"
@@ -533,19 +538,20 @@ class _Validator:
                     **_where(entry, record, "engagement"),
                 )
             self._citations(event.citations, texts, entry, record)
-            if key not in existing:
-                new_by_programme[event.programme].append(event)
 
-        for programme, new in new_by_programme.items():
-            current = list(stored.get(programme, []))
+        entries_by_programme: dict[str, list[Entry[StatusEvent]]] = defaultdict(list)
+        for entry, key in zip(events, keys, strict=True):
+            if key not in existing:
+                entries_by_programme[entry.value.programme].append(entry)
+        for programme, new_entries in entries_by_programme.items():
+            new = [e.value for e in new_entries]
             # Corrections in the batch resolve against stored events and the batch's own.
-            candidates = current + [e for e in new if e.supersedes is None]
-            for entry in events:
+            candidates = list(stored.get(programme, [])) + [e for e in new if e.supersedes is None]
+            for entry in new_entries:
                 event = entry.value
-                if event.programme != programme or event.supersedes is None or event not in new:
+                if event.supersedes is None:
                     continue
                 matches = [c for c in candidates if c.ref() == event.supersedes]
-                record = f"correction of programme {programme!r}"
                 if len(matches) != 1:
                     listed = ", ".join(f"{c.status.value} at {c.effective}" for c in candidates)
                     problem = "no" if not matches else "more than one"
@@ -553,15 +559,16 @@ class _Validator:
                         f"{problem} current event {event.supersedes.status.value} at "
                         f"{event.supersedes.effective} to correct (current: {listed or 'none'})",
                         category="reference",
-                        **_where(entry, record, "supersedes"),
+                        **_where(entry, f"correction of programme {programme!r}", "supersedes"),
                     )
                     continue
                 targets[(programme, event.supersedes)] = convert.event_key(matches[0])
                 candidates.remove(matches[0])
                 candidates.append(event)
+            fresh = {id(e) for e in new}
             for earlier, later in lifecycle_violations(candidates):
-                if earlier in new or later in new:
-                    entry = next(e for e in events if e.value in (later, earlier))
+                if id(earlier) in fresh or id(later) in fresh:
+                    entry = next(e for e in new_entries if e.value in (later, earlier))
                     self.problem(
                         f"programme {programme!r} would move back from {earlier.status.value!r} "
                         f"({earlier.effective}) to {later.status.value!r} ({later.effective}); "
@@ -600,7 +607,7 @@ class _Writer:
         self.summary = LoadSummary()
 
     def run(self) -> LoadSummary:
-        steps = [
+        steps: list[tuple[str, Callable[[], None]]] = [
             ("countries", self._countries),
             ("sources", self._sources),
             ("platforms", self._platforms),
@@ -609,6 +616,7 @@ class _Writer:
             ("programmes", self._programmes),
             ("status events", self._events),
         ]
+        steps += [("related records", partial(step, self.session)) for step in self.plan.also]
         for name, step in steps:
             self.report(f"writing {name}")
             step()
@@ -640,7 +648,7 @@ class _Writer:
         counts.updated += len(changed)
         counts.unchanged += len(rows) - len(new) - len(changed)
         if new:
-            self.session.execute(insert(model), new)
+            self.session.execute(insert(table_of(model)), new)
         for values in changed:
             self.session.execute(update(model).where(model.id == values["id"]).values(**values))
         return [r["id"] for r in new + changed]
@@ -650,7 +658,8 @@ class _Writer:
         missing = sorted(self.plan.countries - stored)
         if missing:
             self.session.execute(
-                insert(CountryRow), [{"code": c, "name": country_name(c)} for c in missing]
+                insert(table_of(CountryRow)),
+                [{"code": c, "name": country_name(c)} for c in missing],
             )
 
     def _sources(self) -> None:
@@ -664,7 +673,7 @@ class _Writer:
         counts.added += len(new)
         counts.unchanged += len(rows) - len(new)
         if new:
-            self.session.execute(insert(SourceRow), new)
+            self.session.execute(insert(table_of(SourceRow)), new)
 
     def _platforms(self) -> None:
         rows = [convert.platform_row(p) for p in self.plan.platforms]
@@ -684,7 +693,7 @@ class _Writer:
             self.session.execute(delete(AliasRow).where(AliasRow.platform_id.in_(alias_changes)))
             self.session.flush()
             self.session.execute(
-                insert(AliasRow),
+                insert(table_of(AliasRow)),
                 [row for ident in alias_changes for row in convert.alias_rows(by_id[ident])],
             )
         extra = [i for i in alias_changes if i not in touched]
@@ -794,11 +803,16 @@ class _Writer:
         assert event.supersedes is not None
         return self.plan.current_targets[(event.programme, event.supersedes)]
 
-    def _insert_event(self, event: StatusEvent, target: int | None, ids: dict[str, int]) -> None:
-        row = convert.event_row(event, target)
-        ids[row["key"]] = self.session.execute(
-            insert(EventRow).values(**row).returning(EventRow.id)
-        ).scalar_one()
+    def _insert_events(
+        self, events: list[StatusEvent], targets: list[int | None], ids: dict[str, int]
+    ) -> None:
+        """Multi-row INSERT ... RETURNING (key, id): the natural key pairs each new id with
+        its event, so the batches need not come back in order."""
+        rows = [convert.event_row(e, t) for e, t in zip(events, targets, strict=True)]
+        statement = insert(EVENTS).returning(EVENTS.c.key, EVENTS.c.id)
+        connection = self.session.connection()
+        for chunk in _chunks(rows):
+            ids.update(connection.execute(statement, list(chunk)).all())
 
     def _events(self) -> None:
         counts = self.summary["events"]
@@ -816,15 +830,13 @@ class _Writer:
                     select(EventRow.key, EventRow.id).where(EventRow.key.in_(chunk))
                 ).all()
             )
-        for event in pending:
-            if event.supersedes is None:
-                self._insert_event(event, None, ids)
+        plain = [e for e in pending if e.supersedes is None]
+        self._insert_events(plain, [None] * len(plain), ids)
         while remaining:
             ready = [e for e in remaining if self._target(e) in ids]
             if not ready:
                 raise AssertionError("correction targets could not be ordered")
-            for event in ready:
-                self._insert_event(event, ids[self._target(event)], ids)
+            self._insert_events(ready, [ids[self._target(e)] for e in ready], ids)
             remaining = [e for e in remaining if e not in ready]
         counts.added += len(pending)
         wanted: list[dict[str, Any]] = []
@@ -848,4 +860,7 @@ class _Writer:
         cited.added += len(missing)
         cited.unchanged += len(wanted) - len(missing)
         if missing:
-            self.session.execute(insert(EventCitationRow), missing)
+            for start in range(0, len(missing), _CHUNK):
+                self.session.execute(
+                    insert(table_of(EventCitationRow)), missing[start : start + _CHUNK]
+                )

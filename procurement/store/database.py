@@ -10,9 +10,17 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from procurement.errors import DatabaseUnavailable
+from procurement.errors import DatabaseUnavailable, SchemaOutOfDate
 
-__all__ = ["ENV_VAR", "WRITE_OPTION", "default_url", "make_engine", "redact", "resolve_url"]
+__all__ = [
+    "ENV_VAR",
+    "WRITE_OPTION",
+    "default_url",
+    "make_engine",
+    "redact",
+    "resolve_url",
+    "sqlite_path",
+]
 
 ENV_VAR = "PROCUREMENT_DATABASE_URL"
 
@@ -75,13 +83,34 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
-    """An engine for `url` (see `resolve_url`), with foreign keys enforced on SQLite."""
+def sqlite_path(url: URL) -> Path | None:
+    """The file of an SQLite URL (None for memory databases and non-SQLite URLs)."""
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database).expanduser()
+
+
+def make_engine(url: str | URL | None = None, *, create: bool = True, **kwargs: Any) -> Engine:
+    """An engine for `url` (see `resolve_url`), with foreign keys enforced on SQLite.
+
+    An SQLite file that does not exist is refused unless `create`; only the default
+    location's folder is created for it, a folder the user named must exist.
+    """
     resolved = resolve_url(url)
-    if resolved.get_backend_name() == "sqlite":
-        database = resolved.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(resolved)
+    if path is not None and not path.exists():
+        if not create:
+            raise SchemaOutOfDate(
+                f"{path} does not exist yet, so it has no procurement schema; run: "
+                f"procurement db upgrade --db '{redact(resolved)}'"
+            )
+        if resolved == make_url(default_url()):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise DatabaseUnavailable(
+                f"cannot create {path}: the folder {path.parent} does not exist"
+            )
     else:
         try:
             import psycopg  # noqa: F401

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -48,9 +50,11 @@ __all__ = [
     "ProgrammeRow",
     "RoleCitationRow",
     "RoleRow",
+    "SipriDealRow",
     "SourceRow",
     "UTCDateTime",
     "metadata",
+    "table_of",
 ]
 
 NAMING_CONVENTION = {
@@ -103,6 +107,13 @@ class Base(DeclarativeBase):
 
 
 metadata = Base.metadata
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, typed as one (for bulk statements)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class CountryRow(Base):
@@ -251,6 +262,8 @@ class ProgrammeRow(Base):
             "(value_amount IS NULL) = (value_currency IS NULL)", name="value_has_currency"
         ),
         CheckConstraint("buyer <> supplier", name="distinct_parties"),
+        CheckConstraint("buyer IS NULL OR buyer_party IS NULL", name="one_buyer"),
+        CheckConstraint("supplier IS NULL OR supplier_party IS NULL", name="one_supplier"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -259,6 +272,8 @@ class ProgrammeRow(Base):
     platform_id: Mapped[str | None] = mapped_column(ForeignKey("platforms.id"), index=True)
     buyer: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
     supplier: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+    buyer_party: Mapped[str | None] = mapped_column(String(200))
+    supplier_party: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int | None] = mapped_column(Integer)
     value_amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
     value_currency: Mapped[str | None] = mapped_column(String(3))
@@ -317,3 +332,31 @@ class EventCitationRow(Base):
     quote: Mapped[str] = mapped_column(Text)
     quote_sha256: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SipriDealRow(Base):
+    """A SIPRI trade-register deal behind a programme: the row's own fields as the latest
+    release imported states them, so the deal can be matched across releases and written
+    back in SIPRI's layout."""
+
+    __tablename__ = "sipri_deals"
+
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    deal_key: Mapped[str] = mapped_column(String(500), unique=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    supplier: Mapped[str] = mapped_column(String(200))
+    order_year: Mapped[int] = mapped_column(Integer)
+    order_year_uncertain: Mapped[bool] = mapped_column(Boolean)
+    number_ordered: Mapped[int | None] = mapped_column(Integer)
+    number_ordered_uncertain: Mapped[bool] = mapped_column(Boolean)
+    designation: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(200))
+    number_delivered: Mapped[int | None] = mapped_column(Integer)
+    number_delivered_uncertain: Mapped[bool] = mapped_column(Boolean)
+    delivery_years: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(60))
+    comments: Mapped[str] = mapped_column(Text)
+    tiv_unit: Mapped[str] = mapped_column(String(40))
+    tiv_total: Mapped[str] = mapped_column(String(40))
+    tiv_delivered: Mapped[str] = mapped_column(String(40))
