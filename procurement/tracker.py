@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +39,7 @@ from procurement.store import migrations, reads
 from procurement.store.database import make_engine, redact
 
 if TYPE_CHECKING:
+    from procurement.ingest import Ingested
     from procurement.sipri.importer import ImportSummary
 
 from procurement.store.schema import AliasRow, EventRow, ProgrammeRow, SourceRow
@@ -106,6 +109,12 @@ class Tracker:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Questions are single statements, asked on one connection per thread kept in
+        # autocommit: each costs one round trip (no pool checkout, no BEGIN, no ROLLBACK)
+        # and sees everything committed, writes through this tracker included.
+        self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._local = threading.local()
+        self._connections: list[Connection] = []
 
     @classmethod
     def open(cls, url: str | URL | None = None, *, upgrade: bool = False) -> Tracker:
@@ -138,6 +147,9 @@ class Tracker:
 
     def close(self) -> None:
         """Release the database connections."""
+        for connection in self._connections:
+            connection.close()
+        self._connections.clear()
         self.engine.dispose()
 
     def __enter__(self) -> Self:
@@ -252,18 +264,28 @@ class Tracker:
         buyer: str | None = None,
         supplier: str | None = None,
         kind: Kind | str | None = None,
-        programmes: tuple[str, ...] | None = None,
     ) -> Filters:
         platforms = None
         if platform is not None:
-            platforms = platform_family(connection, self.resolve_platform(platform))
+            platforms = platform_family(connection, platform)
+            if not platforms:
+                self.resolve_platform(platform)  # raises NotFound with the closest names
         return Filters(
-            programmes=programmes,
             platforms=platforms,
             buyer=_country(buyer, "buyer"),
             supplier=_country(supplier, "supplier"),
             kind=_enum(Kind, kind, "kind"),
         )
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """This thread's connection for questions (see `_reader`)."""
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._reader.connect()
+            self._local.connection = connection
+            self._connections.append(connection)
+        yield connection
 
     def programmes(
         self,
@@ -274,7 +296,7 @@ class Tracker:
         kind: Kind | str | None = None,
     ) -> list[Programme]:
         """Programmes, ordered by id; `platform` (any alias) includes its variants."""
-        with self.engine.connect() as connection:
+        with self._read() as connection:
             filters = self._filters(
                 connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
             )
@@ -292,11 +314,13 @@ class Tracker:
     ) -> ProgrammeStatus:
         """The status of `programme` as of a date (default today), optionally as known at
         a date (default: everything recorded). `status` is None before its first event."""
-        self.programme(programme)
-        with self.engine.connect() as connection:
-            return TemporalQueries(connection).status(
-                programme, _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
-            )
+        day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
+        with self._read() as connection:
+            found = TemporalQueries(connection).status(programme, day, known)
+        if found is None:
+            self.programme(programme)  # raises NotFound, naming the closest ids
+        assert found is not None
+        return found
 
     def snapshot(
         self,
@@ -310,23 +334,20 @@ class Tracker:
         status: Status | str | None = None,
     ) -> list[ProgrammeStatus]:
         """The status of every programme that has one as of a date, ordered by id."""
-        with self.engine.connect() as connection:
+        day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
+        chosen = _enum(Status, status, "status")
+        with self._read() as connection:
             filters = self._filters(
                 connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
             )
-            return TemporalQueries(connection).snapshot(
-                _day(as_of, "as_of") or dt.date.today(),
-                _day(known_at, "known_at"),
-                filters,
-                _enum(Status, status, "status"),
-            )
+            return TemporalQueries(connection).snapshot(day, known, filters, chosen)
 
     def history(
         self, programme_or_platform: str | None = None, *, known_at: DateLike | None = None
     ) -> list[StatusChange]:
         """Every status change of a programme, or of all programmes of a platform (any
         alias, variants included), or of every programme, in time order."""
-        with self.engine.connect() as connection:
+        with self._read() as connection:
             if programme_or_platform is None:
                 filters = Filters()
             elif connection.scalar(
@@ -334,15 +355,15 @@ class Tracker:
             ):
                 filters = Filters(programmes=(programme_or_platform,))
             else:
-                try:
-                    filters = self._filters(connection, platform=programme_or_platform)
-                except NotFound:
+                family = platform_family(connection, programme_or_platform)
+                if family:
+                    filters = Filters(platforms=family)
+                else:
                     candidates = [
                         *connection.scalars(select(ProgrammeRow.id)),
                         *connection.scalars(select(AliasRow.alias)),
                     ]
                     _one([], "programme or platform", programme_or_platform, candidates)
-                    raise
             return TemporalQueries(connection).history(_day(known_at, "known_at"), filters)
 
     def changes(
@@ -357,13 +378,12 @@ class Tracker:
         kind: Kind | str | None = None,
     ) -> list[StatusChange]:
         """Changes of status whose date may fall between `since` and `until` (inclusive)."""
-        with self.engine.connect() as connection:
+        days = _day(since, "since"), _day(until, "until"), _day(known_at, "known_at")
+        with self._read() as connection:
             filters = self._filters(
                 connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
             )
-            return TemporalQueries(connection).changes(
-                _day(since, "since"), _day(until, "until"), _day(known_at, "known_at"), filters
-            )
+            return TemporalQueries(connection).changes(*days, filters)
 
     def diff(
         self,
@@ -379,7 +399,7 @@ class Tracker:
         """Programmes whose status as of `a` differs from their status as of `b`."""
         day_a, day_b = _day(a, "a"), _day(b, "b")
         assert day_a is not None and day_b is not None
-        with self.engine.connect() as connection:
+        with self._read() as connection:
             filters = self._filters(
                 connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
             )
@@ -393,7 +413,7 @@ class Tracker:
         """Claims from different sources that disagree about the same programme."""
         if programme is not None:
             self.programme(programme)
-        with self.engine.connect() as connection:
+        with self._read() as connection:
             filters = Filters(programmes=(programme,) if programme else None)
             return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
 
@@ -413,6 +433,19 @@ class Tracker:
         return import_sipri(
             self, path, released=released, skip_bad_rows=skip_bad_rows, progress=progress
         )
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        published: str | dt.date | None = None,
+        outlet: str | None = None,
+    ) -> list[Ingested]:
+        """Register articles as sources and propose their claims as review drafts (see
+        `procurement.ingest`)."""
+        from procurement.ingest import ingest
+
+        return ingest(self, paths, published=published, outlet=outlet)
 
     # -- writing records -----------------------------------------------------------------
 
@@ -445,6 +478,15 @@ class Tracker:
         if progress:
             progress("reading fixture files")
         return self.load(read_fixtures(chosen), progress=progress)
+
+    def load_many(
+        self, batches: Iterable[Batch], *, progress: Callable[[str], None] | None = None
+    ) -> LoadSummary:
+        """Validate and write batches one after another in a single transaction, for loads
+        too large to hold in memory at once (all or nothing, like `load`)."""
+        from procurement.loading.writer import write_batches
+
+        return write_batches(self.engine, batches, progress=progress)
 
     def add_source(self, source: Source, text: str | None = None) -> Source:
         """Record a source; with `text`, its digest must match and quotes are checked against it."""

@@ -279,6 +279,58 @@ def import_sipri(
         typer.echo(line)
 
 
+@app.command("ingest")
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Article text files.")],
+    db: DbOption = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published", help="Publication date, EDTF (default: today).", show_default=False
+        ),
+    ] = None,
+    outlet: Annotated[
+        str | None,
+        typer.Option("--outlet", help="The outlet that published them.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the draft (default: beside each article, as NAME.draft.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Register articles as sources, flag rewrites of stored ones, and write their
+    candidate claims as a draft to review and then load with `procurement seed`.
+
+    Example: procurement ingest article.txt --published 2025-07-02 --out draft.yaml
+    """
+    with _open(db) as tracker:
+        results = tracker.ingest(paths, published=published, outlet=outlet)
+    for result in results:
+        target = (
+            out
+            if out is not None and len(results) == 1
+            else result.path.with_name(f"{result.path.stem}.draft.yaml")
+        )
+        target.write_text(result.draft, encoding="utf-8")
+        state = "already stored" if result.stored_already else "registered"
+        typer.echo(f"{result.path}: source {result.source} ({state})")
+        if result.closest is not None:
+            flag = "near-duplicate of" if result.near_duplicate else "closest stored source:"
+            typer.echo(f"  {flag} {result.closest[0]} (resemblance {result.closest[1]:.2f})")
+        typer.echo(f"  {len(result.candidates)} candidate claims -> {target}")
+        if result.unknown_platforms:
+            typer.echo(
+                f"  designations not in the catalogue: {', '.join(result.unknown_platforms)}"
+            )
+        for note in result.notes:
+            typer.echo(f"  note: {note}")
+
+
 @export_app.command("sipri")
 def export_sipri(
     out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],

@@ -111,6 +111,11 @@ class PartialDate:
             raise ValueError(f"{value!r} is not an EDTF date string")
         return _parse_text(value.strip())
 
+    @staticmethod
+    def cached(text: str) -> PartialDate:
+        """Parse EDTF text that is known to be clean (as stored), memoised."""
+        return _parse_text(text)
+
     @classmethod
     def _make(
         cls,

@@ -9,6 +9,7 @@ natural keys, so loading the same batch twice changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +36,7 @@ from procurement.domain.programmes import Programme
 from procurement.domain.sources import Citation, quote_occurs
 from procurement.errors import Problem, raise_problems
 from procurement.loading.batch import Batch, Entry, SourceDocument
-from procurement.store import convert
+from procurement.store import bulk, convert
 from procurement.store.database import WRITE_OPTION
 from procurement.store.schema import (
     AliasRow,
@@ -54,7 +55,7 @@ from procurement.store.schema import (
     table_of,
 )
 
-__all__ = ["Counts", "LoadSummary", "write_batch", "write_session"]
+__all__ = ["Counts", "LoadSummary", "write_batch", "write_batches", "write_session"]
 
 EVENTS = table_of(EventRow)
 
@@ -82,6 +83,14 @@ class LoadSummary:
 
     def __getitem__(self, kind: str) -> Counts:
         return self.counts.setdefault(kind, Counts())
+
+    def add(self, other: LoadSummary) -> None:
+        """Add the counts of another load."""
+        for kind, counts in other.counts.items():
+            mine = self[kind]
+            mine.added += counts.added
+            mine.updated += counts.updated
+            mine.unchanged += counts.unchanged
 
     @property
     def changed(self) -> bool:
@@ -115,11 +124,26 @@ def write_batch(
 
     `progress`, if given, is told the name of each stage as it starts.
     """
+    return write_batches(engine, [batch], progress=progress)
+
+
+def write_batches(
+    engine: Engine,
+    batches: Iterable[Batch],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> LoadSummary:
+    """Validate and write batches in turn, all in one transaction: for loads too large to
+    hold at once. A later batch may refer to what an earlier one wrote; a problem in any
+    batch rolls back every one."""
     report = progress or (lambda _stage: None)
+    total = LoadSummary()
     with write_session(engine) as session:
-        report(f"validating {len(batch)} records")
-        plan = _Validator(session, batch).run()
-        return _Writer(session, plan, report).run()
+        for number, batch in enumerate(batches, start=1):
+            report(f"validating batch {number} ({len(batch)} records)")
+            plan = _Validator(session, batch).run()
+            total.add(_Writer(session, plan, report).run())
+    return total
 
 
 def _chunks(values: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -151,10 +175,14 @@ class _Plan:
     engagements: list[Engagement]
     programmes: list[Programme]
     events: list[StatusEvent]
+    keys: list[str]
+    """The natural key of each event, in the same order."""
     countries: set[str]
     existing_event_ids: dict[str, int]
     current_targets: dict[tuple[str, EventRef], str]
     also: list[Callable[[Session], None]]
+    published: dict[str, dt.date]
+    """The latest publication day of every source a citation may name."""
 
 
 class _Validator:
@@ -186,7 +214,8 @@ class _Validator:
         platform_ids = self._ids(PlatformRow.id, [e.value.id for e in platforms])
         self._check_programmes(programmes, platform_ids)
         kinds = self._programme_kinds(programmes)
-        existing, targets = self._check_events(events, kinds, engagement_ids, source_texts)
+        keys = [convert.event_key(e.value) for e in events]
+        existing, targets = self._check_events(events, keys, kinds, engagement_ids, source_texts)
         raise_problems(self.problems)
 
         countries: set[str] = set()
@@ -203,10 +232,12 @@ class _Validator:
             engagements=[e.value for e in engagements],
             programmes=[e.value for e in programmes],
             events=[e.value for e in events],
+            keys=keys,
             countries=countries,
             existing_event_ids=existing,
             current_targets=targets,
             also=list(self.batch.also),
+            published=self._published(sources),
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -315,6 +346,16 @@ class _Validator:
                     **where,
                 )
             seen_digest[source.sha256] = source.id
+
+    def _published(self, sources: list[Entry[SourceDocument]]) -> dict[str, dt.date]:
+        published: dict[str, dt.date] = dict(
+            self.session.execute(select(SourceRow.id, SourceRow.published_latest)).all()
+        )
+        for entry in sources:
+            latest = entry.value.source.published.latest
+            assert latest is not None
+            published[entry.value.source.id] = latest
+        return published
 
     def _source_texts(self, sources: list[Entry[SourceDocument]]) -> dict[str, str | None]:
         """Every known source id, with its text where it has one."""
@@ -492,11 +533,11 @@ class _Validator:
     def _check_events(
         self,
         events: list[Entry[StatusEvent]],
+        keys: list[str],
         kinds: dict[str, Kind],
         engagement_ids: set[str],
         texts: dict[str, str | None],
     ) -> tuple[dict[str, int], dict[tuple[str, EventRef], str]]:
-        keys = [convert.event_key(e.value) for e in events]
         existing: dict[str, int] = {}
         for chunk in _chunks(keys):
             existing.update(
@@ -648,7 +689,7 @@ class _Writer:
         counts.updated += len(changed)
         counts.unchanged += len(rows) - len(new) - len(changed)
         if new:
-            self.session.execute(insert(table_of(model)), new)
+            bulk.insert_rows(self.session, table_of(model), new)
         for values in changed:
             self.session.execute(update(model).where(model.id == values["id"]).values(**values))
         return [r["id"] for r in new + changed]
@@ -657,8 +698,9 @@ class _Writer:
         stored = set(self.session.scalars(select(CountryRow.code)))
         missing = sorted(self.plan.countries - stored)
         if missing:
-            self.session.execute(
-                insert(table_of(CountryRow)),
+            bulk.insert_rows(
+                self.session,
+                table_of(CountryRow),
                 [{"code": c, "name": country_name(c)} for c in missing],
             )
 
@@ -673,7 +715,7 @@ class _Writer:
         counts.added += len(new)
         counts.unchanged += len(rows) - len(new)
         if new:
-            self.session.execute(insert(table_of(SourceRow)), new)
+            bulk.insert_rows(self.session, table_of(SourceRow), new)
 
     def _platforms(self) -> None:
         rows = [convert.platform_row(p) for p in self.plan.platforms]
@@ -692,8 +734,9 @@ class _Writer:
         if alias_changes:
             self.session.execute(delete(AliasRow).where(AliasRow.platform_id.in_(alias_changes)))
             self.session.flush()
-            self.session.execute(
-                insert(table_of(AliasRow)),
+            bulk.insert_rows(
+                self.session,
+                table_of(AliasRow),
                 [row for ident in alias_changes for row in convert.alias_rows(by_id[ident])],
             )
         extra = [i for i in alias_changes if i not in touched]
@@ -804,44 +847,52 @@ class _Writer:
         return self.plan.current_targets[(event.programme, event.supersedes)]
 
     def _insert_events(
-        self, events: list[StatusEvent], targets: list[int | None], ids: dict[str, int]
+        self,
+        events: list[tuple[str, StatusEvent]],
+        targets: list[int | None],
+        ids: dict[str, int],
     ) -> None:
         """Multi-row INSERT ... RETURNING (key, id): the natural key pairs each new id with
         its event, so the batches need not come back in order."""
-        rows = [convert.event_row(e, t) for e, t in zip(events, targets, strict=True)]
-        statement = insert(EVENTS).returning(EVENTS.c.key, EVENTS.c.id)
-        connection = self.session.connection()
-        for chunk in _chunks(rows):
-            ids.update(connection.execute(statement, list(chunk)).all())
+        rows = [
+            {
+                **convert.event_row(e, t, key),
+                "known_from": min(self.plan.published[c.source] for c in e.citations),
+            }
+            for (key, e), t in zip(events, targets, strict=True)
+        ]
+        for chunk in _chunks(rows, 50_000):
+            ids.update(bulk.insert_returning(self.session, EVENTS, chunk, "key", "id"))
 
     def _events(self) -> None:
         counts = self.summary["events"]
         cited = self.summary["citations"]
         ids = dict(self.plan.existing_event_ids)
-        pending = [e for e in self.plan.events if convert.event_key(e) not in ids]
-        present = [e for e in self.plan.events if convert.event_key(e) in ids]
-        counts.unchanged += len(present)
+        keyed = list(zip(self.plan.keys, self.plan.events, strict=True))
+        pending = [(k, e) for k, e in keyed if k not in ids]
+        counts.unchanged += len(keyed) - len(pending)
         # Plain events first, in batch order; then each correction once its target exists.
-        remaining = [e for e in pending if e.supersedes is not None]
-        stored_targets = [self._target(e) for e in remaining if self._target(e) not in ids]
+        remaining = [(k, e) for k, e in pending if e.supersedes is not None]
+        stored_targets = [self._target(e) for _, e in remaining if self._target(e) not in ids]
         for chunk in _chunks(stored_targets):
             ids.update(
                 self.session.execute(
                     select(EventRow.key, EventRow.id).where(EventRow.key.in_(chunk))
                 ).all()
             )
-        plain = [e for e in pending if e.supersedes is None]
+        plain = [(k, e) for k, e in pending if e.supersedes is None]
         self._insert_events(plain, [None] * len(plain), ids)
         while remaining:
-            ready = [e for e in remaining if self._target(e) in ids]
+            ready = [(k, e) for k, e in remaining if self._target(e) in ids]
             if not ready:
                 raise AssertionError("correction targets could not be ordered")
-            self._insert_events(ready, [ids[self._target(e)] for e in ready], ids)
-            remaining = [e for e in remaining if e not in ready]
+            self._insert_events(ready, [ids[self._target(e)] for _, e in ready], ids)
+            done = {k for k, _ in ready}
+            remaining = [(k, e) for k, e in remaining if k not in done]
         counts.added += len(pending)
         wanted: list[dict[str, Any]] = []
-        for event in self.plan.events:
-            wanted += convert.citation_rows(event.citations, event_id=ids[convert.event_key(event)])
+        for key, event in keyed:
+            wanted += convert.citation_rows(event.citations, event_id=ids[key])
         stored: set[tuple[int, str, str]] = set()
         event_ids = sorted({r["event_id"] for r in wanted})
         for chunk in _chunks(event_ids):
@@ -861,6 +912,48 @@ class _Writer:
         cited.unchanged += len(wanted) - len(missing)
         if missing:
             for start in range(0, len(missing), _CHUNK):
-                self.session.execute(
-                    insert(table_of(EventCitationRow)), missing[start : start + _CHUNK]
+                bulk.insert_rows(
+                    self.session, table_of(EventCitationRow), missing[start : start + _CHUNK]
                 )
+        known_before = set(self.plan.existing_event_ids.values())
+        recited = sorted({r["event_id"] for r in missing} & known_before)
+        corrected = sorted({ids[self._target(e)] for _, e in pending if e.supersedes is not None})
+        self._refresh_knowledge(recited, corrected)
+
+    def _refresh_knowledge(self, recited: list[int], corrected: list[int]) -> None:
+        """Recompute the derived columns where new citations or corrections moved them:
+        when an event became known, and when a correction of it did."""
+        events = EVENTS
+        correction = EVENTS.alias("correction")
+        earliest_source = (
+            select(func.min(SourceRow.published_latest))
+            .select_from(
+                table_of(EventCitationRow).join(
+                    table_of(SourceRow), EventCitationRow.source_id == SourceRow.id
+                )
+            )
+            .where(EventCitationRow.event_id == events.c.id)
+            .scalar_subquery()
+        )
+        earliest_correction = (
+            select(func.min(correction.c.known_from))
+            .where(correction.c.supersedes_id == events.c.id)
+            .scalar_subquery()
+        )
+        for chunk in _chunks(recited):
+            self.session.execute(
+                update(events).where(events.c.id.in_(chunk)).values(known_from=earliest_source)
+            )
+        # A correction that gained an earlier source moves its target's date too.
+        for chunk in _chunks(recited):
+            corrected += self.session.scalars(
+                select(events.c.supersedes_id).where(
+                    events.c.id.in_(chunk), events.c.supersedes_id.is_not(None)
+                )
+            ).all()
+        for chunk in _chunks(sorted(set(corrected))):
+            self.session.execute(
+                update(events)
+                .where(events.c.id.in_(chunk))
+                .values(superseded_from=earliest_correction)
+            )

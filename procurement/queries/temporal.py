@@ -4,7 +4,8 @@ Definitions (the reference model in the tests implements the same, in plain Pyth
 
 - An event is *known at* K when one of its citations comes from a source published on or
   before K (an imprecise publication date counts from its latest day). With no K, every
-  recorded event is known.
+  recorded event is known. The store keeps the earliest such day on each event
+  (`known_from`) and the day a correction of it became known (`superseded_from`).
 - An event is *current* at K when it is known at K and no correction of it is known at K.
 - A programme's events are ordered by (sort_start, rank, sort_end, id): the earliest day
   the event may have happened, its lifecycle rank, the latest day, insertion order.
@@ -14,33 +15,48 @@ Definitions (the reference model in the tests implements the same, in plain Pyth
 - A change is a current event whose status differs from the previous current event's. It
   falls in a window when its date range meets the window; a claim with an open start
   ("by then") falls only in windows with no start.
+
+Statements are built once per shape (which arguments and filters are given, which
+database) with bound parameters, so a repeated question costs one execution. For a whole
+snapshot PostgreSQL reads the newest event per programme with DISTINCT ON over the
+covering index; SQLite probes the same index once per programme.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
     Select,
+    String,
     and_,
+    bindparam,
     exists,
     func,
     literal,
     or_,
     select,
     true,
+    tuple_,
 )
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from procurement.domain.dates import PartialDate
 from procurement.domain.lifecycle import INTERRUPTIONS, Kind, Status
+from procurement.domain.platforms import alias_key
 from procurement.queries.results import (
     CitedClaim,
     Conflict,
@@ -51,20 +67,69 @@ from procurement.queries.results import (
     StatusDiff,
 )
 from procurement.store.schema import (
+    AliasRow,
     EventCitationRow,
     EventRow,
     PlatformRow,
     ProgrammeRow,
     SourceRow,
+    table_of,
 )
 
 __all__ = ["Filters", "TemporalQueries", "platform_family", "programme_ids"]
 
-EVENTS = EventRow.__table__
-CITATIONS = EventCitationRow.__table__
-SOURCES = SourceRow.__table__
-PROGRAMMES = ProgrammeRow.__table__
-PLATFORMS = PlatformRow.__table__
+ALIASES = table_of(AliasRow)
+EVENTS = table_of(EventRow)
+CITATIONS = table_of(EventCitationRow)
+SOURCES = table_of(SourceRow)
+PROGRAMMES = table_of(ProgrammeRow)
+PLATFORMS = table_of(PlatformRow)
+
+AS_OF = bindparam("as_of", type_=Date)
+KNOWN_AT = bindparam("known_at", type_=Date)
+DAY_A = bindparam("day_a", type_=Date)
+DAY_B = bindparam("day_b", type_=Date)
+SINCE = bindparam("since", type_=Date)
+UNTIL = bindparam("until", type_=Date)
+STATUS = bindparam("status", type_=String)
+
+M = TypeVar("M", bound=BaseModel)
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
+
+
+def _trusted(model: type[M], values: dict[str, Any]) -> M:
+    """A result model from values the store already guarantees: what `model_construct`
+    does, without its per-call overhead, for results of a hundred thousand rows. The
+    models are frozen, so instances may share their set of fields (pydantic copies it
+    before any change)."""
+    instance = object.__new__(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", _FIELDS[model])
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+_set = object.__setattr__
+_FIELDS: dict[type[BaseModel], set[str]] = {
+    model: set(model.model_fields)
+    for model in (ProgrammeStatus, StatusChange, StatusDiff, QuotedCitation)
+}
+_date = PartialDate.cached
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Build many small acyclic objects without the cyclic garbage collector rescanning
+    them as the list grows (it would cost as much as building them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class binary(FunctionElement[str]):
@@ -86,7 +151,10 @@ def _binary_sqlite(element: binary, compiler: Any, **kw: Any) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """Which programmes a query covers; None means any. Platforms are resolved ids."""
+    """Which programmes a query covers; None means any.
+
+    `platforms` are platform ids (a platform and its variants: see `platform_family`).
+    """
 
     programmes: tuple[str, ...] | None = None
     platforms: tuple[str, ...] | None = None
@@ -94,88 +162,352 @@ class Filters:
     supplier: str | None = None
     kind: Kind | None = None
 
-    def condition(self, programme_id: ColumnElement[str]) -> ColumnElement[bool]:
-        """True for the ids of programmes that pass the filters."""
-        if self == Filters():
-            return true()
-        conditions: list[ColumnElement[bool]] = []
-        if self.programmes is not None:
-            conditions.append(PROGRAMMES.c.id.in_(self.programmes))
-        if self.platforms is not None:
-            conditions.append(PROGRAMMES.c.platform_id.in_(self.platforms))
-        if self.buyer is not None:
-            conditions.append(PROGRAMMES.c.buyer == self.buyer)
-        if self.supplier is not None:
-            conditions.append(PROGRAMMES.c.supplier == self.supplier)
-        if self.kind is not None:
-            conditions.append(PROGRAMMES.c.kind == self.kind.value)
-        return programme_id.in_(select(PROGRAMMES.c.id).where(*conditions))
-
-
-def _known(event_id: ColumnElement[int], known_at: dt.date | None) -> ColumnElement[bool]:
-    """The event has a citation from a source published on or before `known_at`."""
-    if known_at is None:
-        return true()
-    return exists(
-        select(literal(1))
-        .select_from(CITATIONS.join(SOURCES, CITATIONS.c.source_id == SOURCES.c.id))
-        .where(CITATIONS.c.event_id == event_id, SOURCES.c.published_latest <= known_at)
-    )
-
-
-def current_events(
-    known_at: dt.date | None, filters: Filters, up_to: dt.date | None = None
-) -> Select[Any]:
-    """Events known at `known_at` and not corrected by anything known then; with `up_to`,
-    only those that may have happened by that day."""
-    event = EVENTS.alias("e")
-    correction = EVENTS.alias("correction")
-    superseded = exists(
-        select(literal(1)).where(
-            correction.c.supersedes_id == event.c.id, _known(correction.c.id, known_at)
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: statements are built once per shape."""
+        return (
+            self.programmes is not None,
+            self.platforms is not None,
+            self.buyer is not None,
+            self.supplier is not None,
+            self.kind is not None,
         )
+
+    def params(self) -> dict[str, Any]:
+        """The values of the filters that are set, for the bound parameters."""
+        values: dict[str, Any] = {
+            "f_programmes": list(self.programmes or ()),
+            "f_platforms": list(self.platforms or ()),
+            "f_buyer": self.buyer,
+            "f_supplier": self.supplier,
+            "f_kind": self.kind.value if self.kind else None,
+        }
+        return {k: v for k, v, on in zip(values, values.values(), self.shape(), strict=True) if on}
+
+
+def _family(key: Any) -> Any:
+    """The platform an alias key names, and all its variants at any depth."""
+    family = (
+        select(ALIASES.c.platform_id.label("id"))
+        .where(ALIASES.c.key == key)
+        .cte("family", recursive=True)
     )
-    query = select(event).where(
-        _known(event.c.id, known_at), ~superseded, filters.condition(event.c.programme_id)
+    return family.union_all(select(PLATFORMS.c.id).where(PLATFORMS.c.variant_of == family.c.id))
+
+
+def _condition(shape: tuple[bool, ...], programme_id: ColumnElement[str]) -> ColumnElement[bool]:
+    """True for the ids of programmes that pass filters of this shape."""
+    if not any(shape):
+        return true()
+    by_programme, by_platform, by_buyer, by_supplier, by_kind = shape
+    if shape == (True, False, False, False, False):
+        return programme_id.in_(bindparam("f_programmes", expanding=True))
+    conditions: list[ColumnElement[bool]] = []
+    if by_programme:
+        conditions.append(PROGRAMMES.c.id.in_(bindparam("f_programmes", expanding=True)))
+    if by_platform:
+        conditions.append(PROGRAMMES.c.platform_id.in_(bindparam("f_platforms", expanding=True)))
+    if by_buyer:
+        conditions.append(PROGRAMMES.c.buyer == bindparam("f_buyer"))
+    if by_supplier:
+        conditions.append(PROGRAMMES.c.supplier == bindparam("f_supplier"))
+    if by_kind:
+        conditions.append(PROGRAMMES.c.kind == bindparam("f_kind"))
+    return programme_id.in_(select(PROGRAMMES.c.id).where(*conditions))
+
+
+def current(event: Any, known: bool) -> ColumnElement[bool]:
+    """The event is known at :known_at and no correction of it is known then (with no
+    knowledge date: it is not superseded at all)."""
+    if not known:
+        return event.c.superseded_from.is_(None)  # type: ignore[no-any-return]
+    return and_(
+        event.c.known_from <= KNOWN_AT,
+        or_(event.c.superseded_from.is_(None), event.c.superseded_from > KNOWN_AT),
     )
-    return query if up_to is None else query.where(event.c.sort_start <= up_to)
 
 
 def _history_order(events: Any) -> list[ColumnElement[Any]]:
     return [events.c.sort_start, events.c.rank, events.c.sort_end, events.c.id]
 
 
-def status_rows(as_of: dt.date, known_at: dt.date | None, filters: Filters) -> Select[Any]:
-    """For each programme with a status at `as_of`, the event that sets it."""
-    applicable = current_events(known_at, filters, up_to=as_of).subquery("applicable")
-    ranked = select(
-        applicable,
-        func.row_number()
-        .over(
-            partition_by=applicable.c.programme_id,
-            order_by=[c.desc() for c in _history_order(applicable)],
+def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> ColumnElement[int]:
+    """The id of the event that sets a programme's status as of `day`: the last current
+    event in history order that may have happened by then (one index probe)."""
+    event = EVENTS.alias("latest")
+    return (
+        select(event.c.id)
+        .where(event.c.programme_id == programme_id, event.c.sort_start <= day)
+        .where(current(event, known))
+        .order_by(*[c.desc() for c in _history_order(event)])
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _latest_per_programme(day: Any, known: bool, shape: tuple[bool, ...]) -> Any:
+    """PostgreSQL: the newest current event of every programme, by DISTINCT ON over the
+    covering index (one ordered index-only scan)."""
+    event = EVENTS.alias("e")
+    return (
+        select(event.c.id, event.c.programme_id)
+        .where(event.c.sort_start <= day, current(event, known))
+        .where(_condition(shape, event.c.programme_id))
+        .ext(distinct_on(event.c.programme_id))
+        .order_by(event.c.programme_id.desc(), *[c.desc() for c in _history_order(event)])
+        .subquery("latest")
+    )
+
+
+def _chosen(dialect: str, day: Any, known: bool, shape: tuple[bool, ...], name: str) -> Any:
+    """(programme_id, event_id) for each programme with a status as of `day`."""
+    if dialect == "postgresql":
+        latest = _latest_per_programme(day, known, shape)
+        return select(
+            latest.c.programme_id.label("programme_id"), latest.c.id.label("event_id")
+        ).subquery(name)
+    return (
+        select(
+            PROGRAMMES.c.id.label("programme_id"),
+            _latest_event(PROGRAMMES.c.id, day, known).label("event_id"),
         )
-        .label("position"),
-    ).subquery("ranked")
-    return select(ranked).where(ranked.c.position == 1)
+        .where(_condition(shape, PROGRAMMES.c.id))
+        .subquery(name)
+    )
 
 
-def platform_family(connection: Connection, platform: str) -> tuple[str, ...]:
-    """A platform and all its variants, at any depth (the MQ-9B and its SkyGuardian)."""
-    family = select(PLATFORMS.c.id).where(PLATFORMS.c.id == platform).cte("family", recursive=True)
-    family = family.union_all(select(PLATFORMS.c.id).where(PLATFORMS.c.variant_of == family.c.id))
-    return tuple(sorted(connection.scalars(select(family.c.id))))
+def _sources(event_id: ColumnElement[int], known: bool) -> ColumnElement[str]:
+    """The ids of an event's sources known at :known_at, joined by '|'."""
+    query = select(func.aggregate_strings(CITATIONS.c.source_id, "|")).where(
+        CITATIONS.c.event_id == event_id
+    )
+    if known:
+        query = query.select_from(
+            CITATIONS.join(SOURCES, CITATIONS.c.source_id == SOURCES.c.id)
+        ).where(SOURCES.c.published_latest <= KNOWN_AT)
+    return query.scalar_subquery()
+
+
+def _certain(event: Any, day: Any) -> ColumnElement[bool]:
+    """The event's latest possible day has passed by `day` (NULL when it has none)."""
+    return (event.c.effective_latest <= day).label("certain")  # type: ignore[no-any-return]
+
+
+def _status_columns(event: Any, known: bool) -> list[Any]:
+    return [
+        PROGRAMMES.c.id,
+        PROGRAMMES.c.title,
+        PROGRAMMES.c.kind,
+        PLATFORMS.c.name.label("platform_name"),
+        PROGRAMMES.c.buyer,
+        PROGRAMMES.c.supplier,
+        PROGRAMMES.c.quantity,
+        event.c.status,
+        event.c.effective,
+        _certain(event, AS_OF),
+        _sources(event.c.id, known).label("sources"),
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _status_statement(known: bool) -> Select[Any]:
+    """One programme (:programme) with its status as of :as_of, even if it has none."""
+    event = EVENTS.alias("chosen_event")
+    chosen = _latest_event(PROGRAMMES.c.id, AS_OF, known)
+    return (
+        select(*_status_columns(event, known))
+        .select_from(
+            PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id).outerjoin(
+                event, event.c.id == chosen
+            )
+        )
+        .where(PROGRAMMES.c.id == bindparam("programme"))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _snapshot_statement(
+    dialect: str, known: bool, shape: tuple[bool, ...], by_status: bool
+) -> Select[Any]:
+    """Every programme that has a status as of :as_of, in byte order of id."""
+    chosen = _chosen(dialect, AS_OF, known, shape, "chosen")
+    event = EVENTS.alias("chosen_event")
+    query = (
+        select(*_status_columns(event, known))
+        .select_from(
+            chosen.join(event, event.c.id == chosen.c.event_id)
+            .join(PROGRAMMES, PROGRAMMES.c.id == chosen.c.programme_id)
+            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+        )
+        .order_by(binary(PROGRAMMES.c.id))
+    )
+    return query.where(event.c.status == STATUS) if by_status else query
+
+
+@functools.lru_cache(maxsize=256)
+def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Select[Any]:
+    """Programmes whose status as of :day_a differs from that as of :day_b."""
+    at_a, at_b = EVENTS.alias("at_a"), EVENTS.alias("at_b")
+    if dialect == "postgresql":
+        chosen_a = _chosen(dialect, DAY_A, known, shape, "chosen_a")
+        chosen_b = _chosen(dialect, DAY_B, known, shape, "chosen_b")
+        pairs = (
+            select(
+                func.coalesce(chosen_a.c.programme_id, chosen_b.c.programme_id).label("id"),
+                chosen_a.c.event_id.label("event_a"),
+                chosen_b.c.event_id.label("event_b"),
+            )
+            .select_from(
+                chosen_a.outerjoin(
+                    chosen_b, chosen_a.c.programme_id == chosen_b.c.programme_id, full=True
+                )
+            )
+            .subquery("pairs")
+        )
+    else:
+        pairs = (
+            select(
+                PROGRAMMES.c.id,
+                _latest_event(PROGRAMMES.c.id, DAY_A, known).label("event_a"),
+                _latest_event(PROGRAMMES.c.id, DAY_B, known).label("event_b"),
+            )
+            .where(_condition(shape, PROGRAMMES.c.id))
+            .subquery("pairs")
+        )
+    return (
+        select(
+            PROGRAMMES.c.id,
+            PROGRAMMES.c.title,
+            PROGRAMMES.c.kind,
+            PLATFORMS.c.name.label("platform_name"),
+            at_a.c.status.label("status_a"),
+            at_a.c.effective.label("since_a"),
+            _certain(at_a, DAY_A).label("certain_a"),
+            at_b.c.status.label("status_b"),
+            at_b.c.effective.label("since_b"),
+            _certain(at_b, DAY_B).label("certain_b"),
+        )
+        .select_from(
+            pairs.join(PROGRAMMES, PROGRAMMES.c.id == pairs.c.id)
+            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+            .outerjoin(at_a, at_a.c.id == pairs.c.event_a)
+            .outerjoin(at_b, at_b.c.id == pairs.c.event_b)
+        )
+        .where(
+            or_(at_a.c.status.is_not(None), at_b.c.status.is_not(None)),
+            or_(at_a.c.status.is_(None), at_b.c.status.is_(None), at_a.c.status != at_b.c.status),
+        )
+        .order_by(binary(PROGRAMMES.c.id))
+    )
+
+
+def _with_citations(steps: Any, known: bool) -> Select[Any]:
+    """Each step with its programme's title, kind and platform and, one row each, its
+    citations known at :known_at, in history order."""
+    citations: Any = CITATIONS
+    if known:
+        citations = CITATIONS.join(
+            SOURCES,
+            and_(CITATIONS.c.source_id == SOURCES.c.id, SOURCES.c.published_latest <= KNOWN_AT),
+        )
+    return (
+        select(
+            steps.c.id,
+            steps.c.programme_id,
+            PROGRAMMES.c.title,
+            PROGRAMMES.c.kind,
+            PLATFORMS.c.name,
+            steps.c.from_status,
+            steps.c.status,
+            steps.c.effective,
+            CITATIONS.c.source_id,
+            CITATIONS.c.quote,
+        )
+        .select_from(
+            steps.join(PROGRAMMES, PROGRAMMES.c.id == steps.c.programme_id)
+            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+            .outerjoin(citations, CITATIONS.c.event_id == steps.c.id)
+        )
+        .order_by(
+            steps.c.sort_start,
+            steps.c.rank,
+            steps.c.sort_end,
+            binary(steps.c.programme_id),
+            steps.c.id,
+            CITATIONS.c.id,
+        )
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
+    """Every current event of the filtered programmes, with the status before it."""
+    event = EVENTS.alias("e")
+    steps = (
+        select(
+            event,
+            func.lag(event.c.status)
+            .over(partition_by=event.c.programme_id, order_by=_history_order(event))
+            .label("from_status"),
+        )
+        .where(current(event, known), _condition(shape, event.c.programme_id))
+        .subquery("steps")
+    )
+    return _with_citations(steps, known)
+
+
+@functools.lru_cache(maxsize=256)
+def _changes_statement(
+    known: bool, shape: tuple[bool, ...], bounded_start: bool, bounded_end: bool
+) -> Select[Any]:
+    """Events in the window [:since, :until] whose status differs from the one before.
+
+    Only the events in the window are read, each with the status of the event before it
+    (one index probe per event) rather than the whole history of every programme.
+    """
+    event, before = EVENTS.alias("e"), EVENTS.alias("before")
+    previous = (
+        select(before.c.status)
+        .where(
+            before.c.programme_id == event.c.programme_id,
+            current(before, known),
+            tuple_(*_history_order(before)) < tuple_(*_history_order(event)),
+        )
+        .order_by(*[c.desc() for c in _history_order(before)])
+        .limit(1)
+        .scalar_subquery()
+    )
+    window = select(event, previous.label("from_status")).where(
+        current(event, known), _condition(shape, event.c.programme_id)
+    )
+    if bounded_end:
+        window = window.where(event.c.sort_start <= UNTIL)
+    if bounded_start:
+        # A claim dated only "by then" (open start) has no place in a bounded window.
+        window = window.where(event.c.sort_end >= SINCE, event.c.effective_earliest.is_not(None))
+    rows = window.subquery("w")
+    steps = (
+        select(rows)
+        .where(or_(rows.c.from_status.is_(None), rows.c.from_status != rows.c.status))
+        .subquery("steps")
+    )
+    return _with_citations(steps, known)
+
+
+def platform_family(connection: Connection, name: str) -> tuple[str, ...]:
+    """The ids of the platform any of whose names is `name`, and of all its variants at
+    any depth (the MQ-9B and its Sky Guardian); empty when no platform has that name."""
+    family = _family(bindparam("key"))
+    return tuple(sorted(connection.scalars(select(family.c.id), {"key": alias_key(name)})))
 
 
 def programme_ids(connection: Connection, filters: Filters) -> list[str]:
     """Ids of the programmes that pass `filters`, in byte order."""
-    return list(
-        connection.scalars(
-            select(PROGRAMMES.c.id)
-            .where(filters.condition(PROGRAMMES.c.id))
-            .order_by(binary(PROGRAMMES.c.id))
-        )
+    query = (
+        select(PROGRAMMES.c.id)
+        .where(_condition(filters.shape(), PROGRAMMES.c.id))
+        .order_by(binary(PROGRAMMES.c.id))
     )
+    return list(connection.scalars(query, filters.params()))
 
 
 class TemporalQueries:
@@ -183,21 +515,28 @@ class TemporalQueries:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.dialect = connection.dialect.name
 
     # -- building blocks -------------------------------------------------------------------
 
     def _programmes(self, ids: Iterable[str]) -> dict[str, Any]:
         wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self.connection.execute(
-            select(PROGRAMMES, PLATFORMS.c.name.label("platform_name"))
-            .select_from(
-                PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+        found: dict[str, Any] = {}
+        for start in range(0, len(wanted), 5000):
+            rows = self.connection.execute(
+                select(
+                    PROGRAMMES.c.id,
+                    PROGRAMMES.c.title,
+                    PROGRAMMES.c.kind,
+                    PLATFORMS.c.name.label("platform_name"),
+                )
+                .select_from(
+                    PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+                )
+                .where(PROGRAMMES.c.id.in_(wanted[start : start + 5000]))
             )
-            .where(PROGRAMMES.c.id.in_(wanted))
-        )
-        return {row.id: row for row in rows}
+            found.update((row.id, row) for row in rows)
+        return found
 
     def _citations(
         self, event_ids: Iterable[int], known_at: dt.date | None
@@ -214,43 +553,71 @@ class TemporalQueries:
             if known_at is not None:
                 query = query.where(SOURCES.c.published_latest <= known_at)
             for event_id, source, quote in self.connection.execute(query):
-                found[event_id].append(QuotedCitation(source=source, quote=quote))
+                found[event_id].append(_trusted(QuotedCitation, {"source": source, "quote": quote}))
         return found
 
     @staticmethod
-    def _status(
-        programme: Any, event: Any | None, as_of: dt.date, sources: list[QuotedCitation]
-    ) -> ProgrammeStatus:
-        certain = False
-        if event is not None:
-            certain = event.effective_latest is not None and event.effective_latest <= as_of
-        return ProgrammeStatus(
-            programme=programme.id,
-            title=programme.title,
-            kind=Kind(programme.kind),
-            platform=programme.platform_name,
-            buyer=programme.buyer,
-            supplier=programme.supplier,
-            quantity=programme.quantity,
-            status=Status(event.status) if event is not None else None,
-            since=PartialDate(event.effective) if event is not None else None,
-            certain=certain,
-            sources=sorted({c.source for c in sources}),
+    def _status(row: Sequence[Any], as_of: dt.date) -> ProgrammeStatus:
+        ident, title, kind, platform, buyer, supplier, quantity, status, effective, certain, by = (
+            row
         )
+        return _trusted(
+            ProgrammeStatus,
+            {
+                "programme": ident,
+                "title": title,
+                "kind": _KINDS[kind],
+                "platform": platform,
+                "buyer": buyer,
+                "supplier": supplier,
+                "quantity": quantity,
+                "status": _STATUSES[status] if status is not None else None,
+                "since": _date(effective) if status is not None else None,
+                "certain": bool(certain),
+                "sources": sorted(set(by.split("|"))) if by else [],
+            },
+        )
+
+    @staticmethod
+    def _steps(rows: Sequence[Sequence[Any]]) -> list[StatusChange]:
+        """Group the rows of `_with_citations` (one per citation) into steps."""
+        steps: list[StatusChange] = []
+        last = None
+        with _bulk():
+            for event, programme, title, kind, platform, before, status, effective, *cite in rows:
+                if event != last:
+                    citations: list[QuotedCitation] = []
+                    steps.append(
+                        _trusted(
+                            StatusChange,
+                            {
+                                "programme": programme,
+                                "title": title,
+                                "kind": _KINDS[kind],
+                                "platform": platform,
+                                "from_status": _STATUSES[before] if before else None,
+                                "to_status": _STATUSES[status],
+                                "effective": _date(effective),
+                                "citations": citations,
+                            },
+                        )
+                    )
+                    last = event
+                if cite[0] is not None:
+                    citations.append(
+                        _trusted(QuotedCitation, {"source": cite[0], "quote": cite[1]})
+                    )
+        return steps
 
     # -- the questions ---------------------------------------------------------------------
 
-    def status(self, programme: str, as_of: dt.date, known_at: dt.date | None) -> ProgrammeStatus:
-        """The status of one programme as of a date."""
-        events = current_events(known_at, Filters(), up_to=as_of).subquery("c")
-        event = self.connection.execute(
-            select(events)
-            .where(events.c.programme_id == programme)
-            .order_by(*[c.desc() for c in _history_order(events)])
-            .limit(1)
-        ).first()
-        citations = self._citations([event.id], known_at)[event.id] if event is not None else []
-        return self._status(self._programmes([programme])[programme], event, as_of, citations)
+    def status(
+        self, programme: str, as_of: dt.date, known_at: dt.date | None
+    ) -> ProgrammeStatus | None:
+        """The status of one programme as of a date (None: no such programme)."""
+        params = {"programme": programme, "as_of": as_of, "known_at": known_at}
+        row = self.connection.execute(_status_statement(known_at is not None), params).first()
+        return None if row is None else self._status(row, as_of)
 
     def snapshot(
         self,
@@ -260,59 +627,21 @@ class TemporalQueries:
         status: Status | None = None,
     ) -> list[ProgrammeStatus]:
         """Every programme with a status as of a date, ordered by programme id."""
-        rows = status_rows(as_of, known_at, filters).subquery("s")
-        query = select(rows).order_by(binary(rows.c.programme_id))
+        statement = _snapshot_statement(
+            self.dialect, known_at is not None, filters.shape(), status is not None
+        )
+        params = {"as_of": as_of, "known_at": known_at, **filters.params()}
         if status is not None:
-            query = query.where(rows.c.status == status.value)
-        events = list(self.connection.execute(query))
-        programmes = self._programmes(e.programme_id for e in events)
-        citations = self._citations((e.id for e in events), known_at)
-        return [self._status(programmes[e.programme_id], e, as_of, citations[e.id]) for e in events]
-
-    def _history_rows(self, known_at: dt.date | None, filters: Filters) -> Any:
-        current = current_events(known_at, filters).subquery("c")
-        return select(
-            current,
-            func.lag(current.c.status)
-            .over(partition_by=current.c.programme_id, order_by=_history_order(current))
-            .label("from_status"),
-        ).subquery("h")
-
-    def _changes(self, rows: Sequence[Any], known_at: dt.date | None) -> list[StatusChange]:
-        programmes = self._programmes(r.programme_id for r in rows)
-        citations = self._citations((r.id for r in rows), known_at)
-        changes = []
-        for row in rows:
-            programme = programmes[row.programme_id]
-            changes.append(
-                StatusChange(
-                    programme=row.programme_id,
-                    title=programme.title,
-                    kind=Kind(programme.kind),
-                    platform=programme.platform_name,
-                    from_status=Status(row.from_status) if row.from_status else None,
-                    to_status=Status(row.status),
-                    effective=PartialDate(row.effective),
-                    citations=citations[row.id],
-                )
-            )
-        return changes
+            params["status"] = status.value
+        rows = self.connection.execute(statement, params).all()
+        with _bulk():
+            return [self._status(row, as_of) for row in rows]
 
     def history(self, known_at: dt.date | None, filters: Filters) -> list[StatusChange]:
         """Every current event of the programmes, in time order, with the status before it."""
-        history = self._history_rows(known_at, filters)
-        rows = list(
-            self.connection.execute(
-                select(history).order_by(
-                    history.c.sort_start,
-                    history.c.rank,
-                    history.c.sort_end,
-                    binary(history.c.programme_id),
-                    history.c.id,
-                )
-            )
-        )
-        return self._changes(rows, known_at)
+        statement = _history_statement(known_at is not None, filters.shape())
+        params = {"known_at": known_at, **filters.params()}
+        return self._steps(self.connection.execute(statement, params).all())
 
     def changes(
         self,
@@ -322,90 +651,45 @@ class TemporalQueries:
         filters: Filters,
     ) -> list[StatusChange]:
         """Changes of status whose date range meets the window [since, until]."""
-        history = self._history_rows(known_at, filters)
-        query = select(history).where(
-            or_(history.c.from_status.is_(None), history.c.from_status != history.c.status)
+        statement = _changes_statement(
+            known_at is not None, filters.shape(), since is not None, until is not None
         )
-        if since is not None:
-            # A claim dated only "by then" (open start) has no place in a bounded window.
-            query = query.where(
-                history.c.sort_end >= since, history.c.effective_earliest.is_not(None)
-            )
-        if until is not None:
-            query = query.where(history.c.sort_start <= until)
-        rows = list(
-            self.connection.execute(
-                query.order_by(
-                    history.c.sort_start,
-                    history.c.rank,
-                    history.c.sort_end,
-                    binary(history.c.programme_id),
-                    history.c.id,
-                )
-            )
-        )
-        return self._changes(rows, known_at)
+        params = {"since": since, "until": until, "known_at": known_at, **filters.params()}
+        return self._steps(self.connection.execute(statement, params).all())
 
     def diff(
         self, a: dt.date, b: dt.date, known_at: dt.date | None, filters: Filters
     ) -> list[StatusDiff]:
         """Programmes whose status as of `a` differs from their status as of `b`."""
-        at_a = status_rows(a, known_at, filters).subquery("at_a")
-        at_b = status_rows(b, known_at, filters).subquery("at_b")
-        query = (
-            select(
-                PROGRAMMES.c.id,
-                at_a.c.status.label("status_a"),
-                at_a.c.effective.label("since_a"),
-                at_a.c.effective_latest.label("latest_a"),
-                at_b.c.status.label("status_b"),
-                at_b.c.effective.label("since_b"),
-                at_b.c.effective_latest.label("latest_b"),
-            )
-            .select_from(
-                PROGRAMMES.outerjoin(at_a, at_a.c.programme_id == PROGRAMMES.c.id).outerjoin(
-                    at_b, at_b.c.programme_id == PROGRAMMES.c.id
-                )
-            )
-            .where(
-                filters.condition(PROGRAMMES.c.id),
-                or_(at_a.c.status.is_not(None), at_b.c.status.is_not(None)),
-                or_(
-                    at_a.c.status.is_(None),
-                    at_b.c.status.is_(None),
-                    at_a.c.status != at_b.c.status,
-                ),
-            )
-            .order_by(binary(PROGRAMMES.c.id))
-        )
-        rows = list(self.connection.execute(query))
-        programmes = self._programmes(r.id for r in rows)
+        statement = _diff_statement(self.dialect, known_at is not None, filters.shape())
+        params = {"day_a": a, "day_b": b, "known_at": known_at, **filters.params()}
 
-        def certain(latest: dt.date | None, day: dt.date) -> bool:
-            return latest is not None and latest <= day
-
+        rows = self.connection.execute(statement, params).all()
         return [
-            StatusDiff(
-                programme=row.id,
-                title=programmes[row.id].title,
-                kind=Kind(programmes[row.id].kind),
-                platform=programmes[row.id].platform_name,
-                a=a,
-                b=b,
-                status_a=Status(row.status_a) if row.status_a else None,
-                status_b=Status(row.status_b) if row.status_b else None,
-                since_a=PartialDate(row.since_a) if row.since_a else None,
-                since_b=PartialDate(row.since_b) if row.since_b else None,
-                certain_a=certain(row.latest_a, a),
-                certain_b=certain(row.latest_b, b),
+            _trusted(
+                StatusDiff,
+                {
+                    "programme": row.id,
+                    "title": row.title,
+                    "kind": _KINDS[row.kind],
+                    "platform": row.platform_name,
+                    "a": a,
+                    "b": b,
+                    "status_a": _STATUSES[row.status_a] if row.status_a else None,
+                    "status_b": _STATUSES[row.status_b] if row.status_b else None,
+                    "since_a": _date(row.since_a) if row.since_a else None,
+                    "since_b": _date(row.since_b) if row.since_b else None,
+                    "certain_a": bool(row.certain_a),
+                    "certain_b": bool(row.certain_b),
+                },
             )
             for row in rows
         ]
 
     def conflicts(self, known_at: dt.date | None, filters: Filters) -> list[Conflict]:
         """Pairs of current claims, from sources with none in common, that disagree."""
-        current = current_events(known_at, filters).subquery("c")
-        first, second = current.alias("first"), current.alias("second")
+        known = known_at is not None
+        first, second = EVENTS.alias("first"), EVENTS.alias("second")
         c1, c2 = CITATIONS.alias("c1"), CITATIONS.alias("c2")
         shared_source = exists(
             select(literal(1))
@@ -428,40 +712,38 @@ class TemporalQueries:
                 and_(second.c.rank < first.c.rank, second.c.sort_start > first.c.sort_end),
             ),
         )
-        rows = list(
-            self.connection.execute(
-                select(
-                    first.c.programme_id,
-                    first.c.id.label("first_id"),
-                    first.c.status.label("first_status"),
-                    first.c.effective.label("first_effective"),
-                    second.c.id.label("second_id"),
-                    second.c.status.label("second_status"),
-                    second.c.effective.label("second_effective"),
-                    and_(same_status, disjoint_dates).label("is_date"),
-                    and_(~same_status, same_period).label("is_status"),
-                    out_of_order.label("is_order"),
-                )
-                .select_from(
-                    first.join(
-                        second,
-                        and_(
-                            first.c.programme_id == second.c.programme_id,
-                            first.c.id < second.c.id,
-                        ),
-                    )
-                )
-                .where(
-                    ~shared_source,
-                    or_(
-                        and_(same_status, disjoint_dates),
-                        and_(~same_status, same_period),
-                        out_of_order,
-                    ),
-                )
-                .order_by(binary(first.c.programme_id), first.c.id, second.c.id)
+        query = (
+            select(
+                first.c.programme_id,
+                first.c.id.label("first_id"),
+                first.c.status.label("first_status"),
+                first.c.effective.label("first_effective"),
+                second.c.id.label("second_id"),
+                second.c.status.label("second_status"),
+                second.c.effective.label("second_effective"),
+                and_(same_status, disjoint_dates).label("is_date"),
+                and_(~same_status, same_period).label("is_status"),
             )
+            .select_from(
+                first.join(
+                    second,
+                    and_(first.c.programme_id == second.c.programme_id, first.c.id < second.c.id),
+                )
+            )
+            .where(
+                current(first, known),
+                current(second, known),
+                _condition(filters.shape(), first.c.programme_id),
+                ~shared_source,
+                or_(
+                    and_(same_status, disjoint_dates),
+                    and_(~same_status, same_period),
+                    out_of_order,
+                ),
+            )
+            .order_by(binary(first.c.programme_id), first.c.id, second.c.id)
         )
+        rows = list(self.connection.execute(query, {"known_at": known_at, **filters.params()}))
         programmes = self._programmes(r.programme_id for r in rows)
         citations = self._citations(
             [r.first_id for r in rows] + [r.second_id for r in rows], known_at
@@ -469,16 +751,16 @@ class TemporalQueries:
         conflicts = []
         for row in rows:
             if row.is_date:
-                kind_, why = ConflictKind.DATE, "the same status, at dates that do not overlap"
+                kind, why = ConflictKind.DATE, "the same status, at dates that do not overlap"
             elif row.is_status:
-                kind_, why = ConflictKind.STATUS, "different statuses for the same period"
+                kind, why = ConflictKind.STATUS, "different statuses for the same period"
             else:
-                kind_, why = ConflictKind.ORDER, "a later stage dated wholly before an earlier one"
+                kind, why = ConflictKind.ORDER, "a later stage dated wholly before an earlier one"
             conflicts.append(
                 Conflict(
                     programme=row.programme_id,
                     title=programmes[row.programme_id].title,
-                    kind=kind_,
+                    kind=kind,
                     first=CitedClaim(
                         event=row.first_id,
                         status=Status(row.first_status),

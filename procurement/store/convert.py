@@ -287,10 +287,12 @@ def programme_from_row(row: ProgrammeRow) -> Programme:
 # -- status events -----------------------------------------------------------------------
 
 
-def event_row(event: StatusEvent, supersedes_id: int | None) -> dict[str, Any]:
+def event_row(
+    event: StatusEvent, supersedes_id: int | None, key: str | None = None
+) -> dict[str, Any]:
     start, end, _ = event.effective.sort_key()
     return {
-        "key": event_key(event),
+        "key": key or event_key(event),
         "programme_id": event.programme,
         "status": event.status.value,
         "rank": rank(event.status),

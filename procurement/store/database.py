@@ -79,8 +79,10 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # each statement is its own transaction: no lock is held between them
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -118,6 +120,11 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, **kwargs: 
             raise DatabaseUnavailable(
                 "PostgreSQL support needs psycopg 3: pip install 'procurement[postgres]'"
             ) from None
+    if resolved.get_backend_name() == "postgresql":
+        # PostgreSQL's JIT compiler spends more time compiling these short queries than it
+        # saves (half a second on a 100,000-programme snapshot): off for our sessions only.
+        options = kwargs.setdefault("connect_args", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     engine = create_engine(resolved, **kwargs)
     if resolved.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)

@@ -138,7 +138,7 @@ class PlatformRow(Base):
     role: Mapped[str | None] = mapped_column(String(200))
     manufacturer: Mapped[str | None] = mapped_column(String(200))
     origin: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
-    variant_of: Mapped[str | None] = mapped_column(ForeignKey("platforms.id"))
+    variant_of: Mapped[str | None] = mapped_column(ForeignKey("platforms.id"), index=True)
     reference: Mapped[str | None] = mapped_column(Text)
 
 
@@ -283,7 +283,9 @@ class ProgrammeRow(Base):
 
 class EventRow(Base):
     """A status event. `sort_start`/`sort_end` are the bounds with open sides filled in,
-    so that "latest event up to D" is one ordered index scan on both databases."""
+    so that "latest event up to D" is one ordered index scan on both databases.
+    `known_from` (when its earliest source was published) and `superseded_from` (when a
+    correction of it became known) are derived from citations and corrections."""
 
     __tablename__ = "status_events"
     __table_args__ = (
@@ -293,6 +295,7 @@ class EventRow(Base):
         CheckConstraint(
             "supersedes_id IS NULL OR reason IS NOT NULL", name="correction_has_reason"
         ),
+        Index("ix_status_events_sort_start", "sort_start", "sort_end"),
         Index(
             "ix_status_events_programme_order",
             "programme_id",
@@ -300,6 +303,14 @@ class EventRow(Base):
             "rank",
             "sort_end",
             "id",
+            # PostgreSQL answers "newest event per programme" from the index alone.
+            postgresql_include=[
+                "status",
+                "effective",
+                "effective_latest",
+                "known_from",
+                "superseded_from",
+            ],
         ),
     )
 
@@ -320,6 +331,9 @@ class EventRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Derived, kept up to date by the loader: the only columns that may be updated.
+    known_from: Mapped[dt.date | None] = mapped_column(Date)
+    superseded_from: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class EventCitationRow(Base):

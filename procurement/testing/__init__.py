@@ -1,0 +1,1 @@
+"""Tools for testing and benchmarking procurement at scale: a synthetic world generator."""
