@@ -231,6 +231,9 @@ SUBCOMMANDS = [
     ["conflicts"],
     ["report"],
     ["story"],
+    ["ingest"],
+    ["import", "sipri"],
+    ["export", "sipri"],
 ]
 
 
@@ -274,3 +277,30 @@ def test_import_sipri_refuses_a_malformed_row_unless_told_to_skip(
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("iso-8859-1"))))
     assert rows[11][0] == "Recipient" and len(rows) == 12 + 9
+
+
+def test_ingest_writes_a_draft_that_loads_once_reviewed(db_url: str, tmp_path: Path) -> None:
+    """ingest -> review -> seed, from the command line."""
+    import yaml
+
+    from procurement.resources import resource_path
+
+    run("seed", str(resource_path("fixtures") / "platforms.yaml"), "--db", db_url, check=True)
+    article = tmp_path / "news.txt"
+    article.write_text(
+        "India plans to acquire six more P-8I maritime patrol aircraft, officials said on "
+        "Tuesday.\n| Also Read: something else |\n"
+    )
+    draft = tmp_path / "news.draft.yaml"
+    done = run("ingest", str(article), "--published", "2025-07-02", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert "registered" in done.stdout and "1 candidate claims" in done.stdout
+    assert run("seed", str(draft), "--db", db_url).returncode == 2
+    document = yaml.safe_load(draft.read_text())
+    [claim] = document["claims"]
+    assert (claim["status"], claim["effective"]) == ("planned", "2025-07-01")
+    claim["review"] = "accepted"
+    draft.write_text(yaml.safe_dump(document))
+    assert run("seed", str(draft), "--db", db_url).returncode == 0
+    history = json.loads(run("history", "P-8I", "--db", db_url, "-f", "json").stdout)
+    assert history[0]["citations"][0]["quote"].startswith("India plans to acquire six more")
