@@ -113,14 +113,13 @@ def make_engine(url: str | URL | None = None, *, create: bool = True, **kwargs: 
             raise DatabaseUnavailable(
                 f"cannot create {path}: the folder {path.parent} does not exist"
             )
-    else:
+    if resolved.get_backend_name() == "postgresql":
         try:
             import psycopg  # noqa: F401
         except ImportError:
             raise DatabaseUnavailable(
                 "PostgreSQL support needs psycopg 3: pip install 'procurement[postgres]'"
             ) from None
-    if resolved.get_backend_name() == "postgresql":
         # PostgreSQL's JIT compiler spends more time compiling these short queries than it
         # saves (half a second on a 100,000-programme snapshot): off for our sessions only.
         options = kwargs.setdefault("connect_args", {})
