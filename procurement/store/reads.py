@@ -1,12 +1,14 @@
-"""Read whole domain records back from the store."""
+"""Read whole domain records back from the store, in the same order on every database."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from procurement.domain.engagements import Engagement
 from procurement.domain.events import StatusEvent
@@ -29,6 +31,7 @@ from procurement.store.schema import (
     RoleRow,
     SourceRow,
 )
+from procurement.store.sql import chunks
 
 __all__ = [
     "read_engagements",
@@ -40,6 +43,22 @@ __all__ = [
 ]
 
 
+def _rows(
+    session: Session, query: Select[Any], column: QueryableAttribute[Any], ids: list[Any] | None
+) -> Iterator[Any]:
+    """The rows of `query`, all or those whose `column` is in `ids` (a chunk at a time)."""
+    if ids is None:
+        yield from session.scalars(query)
+        return
+    for chunk in chunks(ids):
+        yield from session.scalars(query.where(column.in_(chunk)))
+
+
+def _id(row: Any) -> str:
+    """Sort key: ids in code-point order, which is byte order on both databases."""
+    return str(row.id)
+
+
 def _grouped(rows: Any, key: str) -> dict[Any, list[Any]]:
     groups: dict[Any, list[Any]] = defaultdict(list)
     for row in rows:
@@ -49,12 +68,9 @@ def _grouped(rows: Any, key: str) -> dict[Any, list[Any]]:
 
 def read_platforms(session: Session, ids: list[str] | None = None) -> list[Platform]:
     """Platforms (all, or those with `ids`) ordered by id, with their aliases."""
-    query = select(PlatformRow).order_by(PlatformRow.id)
-    if ids is not None:
-        query = query.where(PlatformRow.id.in_(ids))
-    rows = list(session.scalars(query))
+    rows = sorted(_rows(session, select(PlatformRow), PlatformRow.id, ids), key=_id)
     aliases = _grouped(
-        session.scalars(select(AliasRow).where(AliasRow.platform_id.in_([r.id for r in rows]))),
+        _rows(session, select(AliasRow), AliasRow.platform_id, [r.id for r in rows]),
         "platform_id",
     )
     return [convert.platform_from_row(row, aliases[row.id]) for row in rows]
@@ -62,25 +78,16 @@ def read_platforms(session: Session, ids: list[str] | None = None) -> list[Platf
 
 def read_sources(session: Session, ids: list[str] | None = None) -> list[Source]:
     """Sources ordered by id."""
-    query = select(SourceRow).order_by(SourceRow.id)
-    if ids is not None:
-        query = query.where(SourceRow.id.in_(ids))
-    return [convert.source_from_row(row) for row in session.scalars(query)]
+    rows = sorted(_rows(session, select(SourceRow), SourceRow.id, ids), key=_id)
+    return [convert.source_from_row(row) for row in rows]
 
 
 def read_officials(session: Session, ids: list[str] | None = None) -> list[Official]:
     """Officials ordered by id, with their roles in order."""
-    query = select(OfficialRow).order_by(OfficialRow.id)
-    if ids is not None:
-        query = query.where(OfficialRow.id.in_(ids))
-    rows = list(session.scalars(query))
-    roles = list(
-        session.scalars(select(RoleRow).where(RoleRow.official_id.in_([r.id for r in rows])))
-    )
+    rows = sorted(_rows(session, select(OfficialRow), OfficialRow.id, ids), key=_id)
+    roles = list(_rows(session, select(RoleRow), RoleRow.official_id, [r.id for r in rows]))
     citations = _grouped(
-        session.scalars(
-            select(RoleCitationRow).where(RoleCitationRow.role_id.in_([r.id for r in roles]))
-        ),
+        _rows(session, select(RoleCitationRow), RoleCitationRow.role_id, [r.id for r in roles]),
         "role_id",
     )
     by_official = _grouped(roles, "official_id")
@@ -88,24 +95,23 @@ def read_officials(session: Session, ids: list[str] | None = None) -> list[Offic
 
 
 def read_engagements(session: Session, ids: list[str] | None = None) -> list[Engagement]:
-    """Engagements ordered by date, then id."""
-    query = select(EngagementRow).order_by(EngagementRow.date_earliest, EngagementRow.id)
-    if ids is not None:
-        query = query.where(EngagementRow.id.in_(ids))
-    rows = list(session.scalars(query))
+    """Engagements ordered by date (undated ones first), then id."""
+    rows = sorted(
+        _rows(session, select(EngagementRow), EngagementRow.id, ids),
+        key=lambda r: (r.date_earliest is not None, r.date_earliest or dt.date.min, r.id),
+    )
     wanted = [r.id for r in rows]
     participants = _grouped(
-        session.scalars(
-            select(ParticipantRow)
-            .where(ParticipantRow.engagement_id.in_(wanted))
-            .order_by(ParticipantRow.position)
+        _rows(
+            session,
+            select(ParticipantRow).order_by(ParticipantRow.position),
+            ParticipantRow.engagement_id,
+            wanted,
         ),
         "engagement_id",
     )
     citations = _grouped(
-        session.scalars(
-            select(EngagementCitationRow).where(EngagementCitationRow.engagement_id.in_(wanted))
-        ),
+        _rows(session, select(EngagementCitationRow), EngagementCitationRow.engagement_id, wanted),
         "engagement_id",
     )
     return [
@@ -118,10 +124,8 @@ def read_engagements(session: Session, ids: list[str] | None = None) -> list[Eng
 
 def read_programmes(session: Session, ids: list[str] | None = None) -> list[Programme]:
     """Programmes ordered by id."""
-    query = select(ProgrammeRow).order_by(ProgrammeRow.id)
-    if ids is not None:
-        query = query.where(ProgrammeRow.id.in_(ids))
-    return [convert.programme_from_row(row) for row in session.scalars(query)]
+    rows = sorted(_rows(session, select(ProgrammeRow), ProgrammeRow.id, ids), key=_id)
+    return [convert.programme_from_row(row) for row in rows]
 
 
 def read_events(session: Session, programme: str) -> list[StatusEvent]:
@@ -133,7 +137,12 @@ def read_events(session: Session, programme: str) -> list[StatusEvent]:
     )
     by_id = {r.id: r for r in rows}
     citations = _grouped(
-        session.scalars(select(EventCitationRow).where(EventCitationRow.event_id.in_(list(by_id)))),
+        _rows(
+            session,
+            select(EventCitationRow).order_by(EventCitationRow.id),
+            EventCitationRow.event_id,
+            list(by_id),
+        ),
         "event_id",
     )
     return [

@@ -1,0 +1,40 @@
+"""SQL helpers every part of the store uses: text in byte order, and long id lists in
+chunks (PostgreSQL and SQLite cap the bound parameters of one statement)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+__all__ = ["CHUNK", "binary", "chunks"]
+
+T = TypeVar("T")
+
+CHUNK = 5000
+"""Values per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters."""
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size`, for one statement each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class binary(FunctionElement[str]):
+    """A column compared byte by byte, so that ordering by text is the same everywhere."""
+
+    inherit_cache = True
+    name = "binary"
+
+
+@compiles(binary, "postgresql")
+def _binary_postgresql(element: binary, compiler: Any, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
+
+
+@compiles(binary, "sqlite")
+def _binary_sqlite(element: binary, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)}) COLLATE BINARY"
