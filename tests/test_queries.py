@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from procurement import InvalidArgument, NotFound, Status, Tracker
+from procurement import InvalidArgument, Kind, NotFound, Platform, Programme, Status, Tracker
 
 FRAMEWORK = "us-india-defence-framework-2025"
 
@@ -81,6 +81,18 @@ def test_a_platform_includes_its_variants(seeded: Tracker) -> None:
     assert [p.id for p in seeded.programmes(platform="MQ-9B")] == [
         "mq-9b-skyguardian-in-indian-service"
     ]
+
+
+def test_a_platform_is_also_found_by_its_id(tracker: Tracker) -> None:
+    """An id that is none of its names still selects the platform and its variants."""
+    tracker.add_platform(Platform(id="guardian-1", name="Sea Guardian"))
+    tracker.add_platform(Platform(id="guardian-2", name="Sea Guardian B", variant_of="guardian-1"))
+    tracker.add_programme(
+        Programme(id="b", title="B", kind=Kind.ACQUISITION, platform="guardian-2")
+    )
+    assert [p.id for p in tracker.programmes(platform="guardian-1")] == ["b"]
+    assert [p.id for p in tracker.programmes(platform="guardian-2")] == ["b"]
+    assert tracker.history("guardian-1") == []
 
 
 def test_the_co_production_plans_were_announced(seeded: Tracker) -> None:

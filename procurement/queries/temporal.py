@@ -51,8 +51,6 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 
 from procurement.domain.dates import PartialDate
 from procurement.domain.lifecycle import INTERRUPTIONS, Kind, Status
@@ -75,6 +73,7 @@ from procurement.store.schema import (
     SourceRow,
     table_of,
 )
+from procurement.store.sql import binary, chunks
 
 __all__ = ["Filters", "TemporalQueries", "platform_family", "programme_ids"]
 
@@ -132,23 +131,6 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-class binary(FunctionElement[str]):
-    """A column compared byte by byte, so that ordering by text is the same everywhere."""
-
-    inherit_cache = True
-    name = "binary"
-
-
-@compiles(binary, "postgresql")
-def _binary_postgresql(element: binary, compiler: Any, **kw: Any) -> str:
-    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
-
-
-@compiles(binary, "sqlite")
-def _binary_sqlite(element: binary, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)}) COLLATE BINARY"
-
-
 @dataclass(frozen=True)
 class Filters:
     """Which programmes a query covers; None means any.
@@ -184,11 +166,13 @@ class Filters:
         return {k: v for k, v, on in zip(values, values.values(), self.shape(), strict=True) if on}
 
 
-def _family(key: Any) -> Any:
-    """The platform an alias key names, and all its variants at any depth."""
+def _family(ident: Any, key: Any) -> Any:
+    """The platform with this alias key (else this id), and all its variants at any depth;
+    the same precedence as `Tracker.resolve_platform`."""
+    named = select(ALIASES.c.platform_id).where(ALIASES.c.key == key).scalar_subquery()
     family = (
-        select(ALIASES.c.platform_id.label("id"))
-        .where(ALIASES.c.key == key)
+        select(PLATFORMS.c.id)
+        .where(PLATFORMS.c.id == func.coalesce(named, ident))
         .cte("family", recursive=True)
     )
     return family.union_all(select(PLATFORMS.c.id).where(PLATFORMS.c.variant_of == family.c.id))
@@ -494,10 +478,11 @@ def _changes_statement(
 
 
 def platform_family(connection: Connection, name: str) -> tuple[str, ...]:
-    """The ids of the platform any of whose names is `name`, and of all its variants at
-    any depth (the MQ-9B and its Sky Guardian); empty when no platform has that name."""
-    family = _family(bindparam("key"))
-    return tuple(sorted(connection.scalars(select(family.c.id), {"key": alias_key(name)})))
+    """The ids of the platform whose id or any of whose names is `name`, and of all its
+    variants at any depth (the MQ-9B and its Sky Guardian); empty when there is none."""
+    family = _family(bindparam("id"), bindparam("key"))
+    found = connection.scalars(select(family.c.id), {"id": name, "key": alias_key(name)})
+    return tuple(sorted(found))
 
 
 def programme_ids(connection: Connection, filters: Filters) -> list[str]:
@@ -522,7 +507,7 @@ class TemporalQueries:
     def _programmes(self, ids: Iterable[str]) -> dict[str, Any]:
         wanted = sorted(set(ids))
         found: dict[str, Any] = {}
-        for start in range(0, len(wanted), 5000):
+        for chunk in chunks(wanted):
             rows = self.connection.execute(
                 select(
                     PROGRAMMES.c.id,
@@ -533,7 +518,7 @@ class TemporalQueries:
                 .select_from(
                     PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
                 )
-                .where(PROGRAMMES.c.id.in_(wanted[start : start + 5000]))
+                .where(PROGRAMMES.c.id.in_(chunk))
             )
             found.update((row.id, row) for row in rows)
         return found
@@ -543,11 +528,11 @@ class TemporalQueries:
     ) -> dict[int, list[QuotedCitation]]:
         wanted = sorted(set(event_ids))
         found: dict[int, list[QuotedCitation]] = defaultdict(list)
-        for start in range(0, len(wanted), 5000):
+        for chunk in chunks(wanted):
             query = (
                 select(CITATIONS.c.event_id, CITATIONS.c.source_id, CITATIONS.c.quote)
                 .select_from(CITATIONS.join(SOURCES, CITATIONS.c.source_id == SOURCES.c.id))
-                .where(CITATIONS.c.event_id.in_(wanted[start : start + 5000]))
+                .where(CITATIONS.c.event_id.in_(chunk))
                 .order_by(CITATIONS.c.event_id, CITATIONS.c.id)
             )
             if known_at is not None:
@@ -691,9 +676,16 @@ class TemporalQueries:
         known = known_at is not None
         first, second = EVENTS.alias("first"), EVENTS.alias("second")
         c1, c2 = CITATIONS.alias("c1"), CITATIONS.alias("c2")
+        shared = c1.join(c2, c1.c.source_id == c2.c.source_id)
+        if known:
+            # Only sources known then count: a later source citing both claims is not news yet.
+            shared = shared.join(
+                SOURCES,
+                and_(SOURCES.c.id == c1.c.source_id, SOURCES.c.published_latest <= KNOWN_AT),
+            )
         shared_source = exists(
             select(literal(1))
-            .select_from(c1.join(c2, c1.c.source_id == c2.c.source_id))
+            .select_from(shared)
             .where(c1.c.event_id == first.c.id, c2.c.event_id == second.c.id)
         )
         interruptions = [s.value for s in INTERRUPTIONS]
