@@ -54,6 +54,7 @@ from procurement.store.schema import (
     SourceRow,
     table_of,
 )
+from procurement.store.sql import chunks
 
 __all__ = ["Counts", "LoadSummary", "write_batch", "write_batches", "write_session"]
 
@@ -63,7 +64,6 @@ T = TypeVar("T")
 
 # Any constant will do: it names the lock that serialises writers on PostgreSQL.
 _WRITE_LOCK = 0x70726F63  # "proc"
-_CHUNK = 5000
 
 
 @dataclass
@@ -144,11 +144,6 @@ def write_batches(
             plan = _Validator(session, batch).run()
             total.add(_Writer(session, plan, report).run())
     return total
-
-
-def _chunks(values: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _where(entry: Entry[Any], record: str, field_name: str | None = None) -> dict[str, Any]:
@@ -237,7 +232,7 @@ class _Validator:
             existing_event_ids=existing,
             current_targets=targets,
             also=list(self.batch.also),
-            published=self._published(sources),
+            published=self.published,
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -311,15 +306,17 @@ class _Validator:
     def _check_sources(self, sources: list[Entry[SourceDocument]]) -> None:
         ids = [e.value.source.id for e in sources]
         stored: dict[str, str] = {}
-        for chunk in _chunks(ids):
-            stored.update(
-                self.session.execute(
-                    select(SourceRow.id, SourceRow.sha256).where(SourceRow.id.in_(chunk))
-                ).all()
-            )
+        stored_published: dict[str, str] = {}
+        for chunk in chunks(ids):
+            for ident, digest, published in self.session.execute(
+                select(SourceRow.id, SourceRow.sha256, SourceRow.published).where(
+                    SourceRow.id.in_(chunk)
+                )
+            ).all():
+                stored[ident], stored_published[ident] = digest, published
         digests = [e.value.source.sha256 for e in sources]
         by_digest: dict[str, str] = {}
-        for chunk in _chunks(digests):
+        for chunk in chunks(digests):
             by_digest.update(
                 (d, i)
                 for i, d in self.session.execute(
@@ -338,6 +335,17 @@ class _Validator:
                     category="integrity",
                     **where,
                 )
+            if (
+                source.id in stored_published
+                and stored_published[source.id] != source.published.edtf
+            ):
+                self.problem(
+                    f"source {source.id!r} is stored as published {stored_published[source.id]}, "
+                    f"not {source.published}: what was known when rests on it, so it cannot "
+                    "change",
+                    category="integrity",
+                    **_where(entry, f"source {source.id!r}", "published"),
+                )
             other = by_digest.get(source.sha256) or seen_digest.get(source.sha256)
             if other is not None and other != source.id:
                 self.problem(
@@ -347,23 +355,40 @@ class _Validator:
                 )
             seen_digest[source.sha256] = source.id
 
-    def _published(self, sources: list[Entry[SourceDocument]]) -> dict[str, dt.date]:
-        published: dict[str, dt.date] = dict(
-            self.session.execute(select(SourceRow.id, SourceRow.published_latest)).all()
-        )
-        for entry in sources:
-            latest = entry.value.source.published.latest
-            assert latest is not None
-            published[entry.value.source.id] = latest
-        return published
+    def _cited(self) -> set[str]:
+        """The ids of every source the batch's citations name."""
+        cited = {c.source for e in self.batch.events for c in e.value.citations}
+        cited |= {c.source for e in self.batch.engagements for c in e.value.citations}
+        cited |= {
+            c.source for o in self.batch.officials for r in o.value.roles for c in r.citations
+        }
+        return cited
 
     def _source_texts(self, sources: list[Entry[SourceDocument]]) -> dict[str, str | None]:
-        """Every known source id, with its text where it has one."""
-        texts: dict[str, str | None] = dict(
-            self.session.execute(select(SourceRow.id, SourceRow.text)).all()
-        )
-        texts.update((e.value.source.id, e.value.text) for e in sources)
+        """The sources the batch cites or holds, with their text where they have one, and
+        (in `self.published`) their latest publication day."""
+        self.published: dict[str, dt.date] = {}
+        texts: dict[str, str | None] = {}
+        wanted = sorted(self._cited() - {e.value.source.id for e in sources})
+        for chunk in chunks(wanted):
+            for ident, text, latest in self.session.execute(
+                select(SourceRow.id, SourceRow.text, SourceRow.published_latest).where(
+                    SourceRow.id.in_(chunk)
+                )
+            ).all():
+                texts[ident] = text
+                if latest is not None:
+                    self.published[ident] = latest
+        for entry in sources:
+            last_day = entry.value.source.published.latest
+            assert last_day is not None
+            texts[entry.value.source.id] = entry.value.text
+            self.published[entry.value.source.id] = last_day
         return texts
+
+    def _source_ids(self) -> list[str]:
+        """Every stored source id, for suggestions when a citation names none of them."""
+        return list(self.session.scalars(select(SourceRow.id)))
 
     def _citations(
         self,
@@ -375,8 +400,9 @@ class _Validator:
         for index, citation in enumerate(citations):
             field_name = f"citations[{index}]"
             if citation.source not in texts:
+                known = [*texts, *self._source_ids()]
                 self.problem(
-                    f"unknown source {citation.source!r}{_closest(citation.source, texts)}",
+                    f"unknown source {citation.source!r}{_closest(citation.source, known)}",
                     category="reference",
                     **_where(entry, record, f"{field_name}.source"),
                 )
@@ -512,12 +538,12 @@ class _Validator:
     def _stored_events(self, programme_ids: Sequence[str]) -> dict[str, list[StatusEvent]]:
         """Current (not superseded) events of the given programmes, as domain events."""
         rows: list[EventRow] = []
-        for chunk in _chunks(list(programme_ids)):
+        for chunk in chunks(list(programme_ids)):
             rows += self.session.scalars(select(EventRow).where(EventRow.programme_id.in_(chunk)))
         superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
         by_id = {r.id: r for r in rows}
         citations: dict[int, list[EventCitationRow]] = defaultdict(list)
-        for id_chunk in _chunks([r.id for r in rows]):
+        for id_chunk in chunks([r.id for r in rows]):
             for c in self.session.scalars(
                 select(EventCitationRow).where(EventCitationRow.event_id.in_(id_chunk))
             ):
@@ -539,7 +565,7 @@ class _Validator:
         texts: dict[str, str | None],
     ) -> tuple[dict[str, int], dict[tuple[str, EventRef], str]]:
         existing: dict[str, int] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             existing.update(
                 self.session.execute(
                     select(EventRow.key, EventRow.id).where(EventRow.key.in_(chunk))
@@ -674,7 +700,7 @@ class _Writer:
         counts = self.summary[kind]
         ids = [r["id"] for r in rows]
         stored: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for row in self.session.execute(
                 select(model.__table__).where(model.id.in_(chunk))
             ).mappings():
@@ -709,7 +735,7 @@ class _Writer:
         counts = self.summary["sources"]
         stored: set[str] = set()
         ids = [r["id"] for r in rows]
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             stored.update(self.session.scalars(select(SourceRow.id).where(SourceRow.id.in_(chunk))))
         new = [r for r in rows if r["id"] not in stored]
         counts.added += len(new)
@@ -861,7 +887,7 @@ class _Writer:
             }
             for (key, e), t in zip(events, targets, strict=True)
         ]
-        for chunk in _chunks(rows, 50_000):
+        for chunk in chunks(rows, 50_000):
             ids.update(bulk.insert_returning(self.session, EVENTS, chunk, "key", "id"))
 
     def _events(self) -> None:
@@ -874,7 +900,7 @@ class _Writer:
         # Plain events first, in batch order; then each correction once its target exists.
         remaining = [(k, e) for k, e in pending if e.supersedes is not None]
         stored_targets = [self._target(e) for _, e in remaining if self._target(e) not in ids]
-        for chunk in _chunks(stored_targets):
+        for chunk in chunks(stored_targets):
             ids.update(
                 self.session.execute(
                     select(EventRow.key, EventRow.id).where(EventRow.key.in_(chunk))
@@ -895,7 +921,7 @@ class _Writer:
             wanted += convert.citation_rows(event.citations, event_id=ids[key])
         stored: set[tuple[int, str, str]] = set()
         event_ids = sorted({r["event_id"] for r in wanted})
-        for chunk in _chunks(event_ids):
+        for chunk in chunks(event_ids):
             stored.update(
                 self.session.execute(
                     select(
@@ -910,11 +936,8 @@ class _Writer:
         ]
         cited.added += len(missing)
         cited.unchanged += len(wanted) - len(missing)
-        if missing:
-            for start in range(0, len(missing), _CHUNK):
-                bulk.insert_rows(
-                    self.session, table_of(EventCitationRow), missing[start : start + _CHUNK]
-                )
+        for rows in chunks(missing):
+            bulk.insert_rows(self.session, table_of(EventCitationRow), rows)
         known_before = set(self.plan.existing_event_ids.values())
         recited = sorted({r["event_id"] for r in missing} & known_before)
         corrected = sorted({ids[self._target(e)] for _, e in pending if e.supersedes is not None})
@@ -940,18 +963,18 @@ class _Writer:
             .where(correction.c.supersedes_id == events.c.id)
             .scalar_subquery()
         )
-        for chunk in _chunks(recited):
+        for chunk in chunks(recited):
             self.session.execute(
                 update(events).where(events.c.id.in_(chunk)).values(known_from=earliest_source)
             )
         # A correction that gained an earlier source moves its target's date too.
-        for chunk in _chunks(recited):
+        for chunk in chunks(recited):
             corrected += self.session.scalars(
                 select(events.c.supersedes_id).where(
                     events.c.id.in_(chunk), events.c.supersedes_id.is_not(None)
                 )
             ).all()
-        for chunk in _chunks(sorted(set(corrected))):
+        for chunk in chunks(sorted(set(corrected))):
             self.session.execute(
                 update(events)
                 .where(events.c.id.in_(chunk))
