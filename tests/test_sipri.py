@@ -131,10 +131,27 @@ def test_every_status_cites_the_release_with_the_row_as_quote(tracker: Tracker) 
 
 
 def test_importing_the_same_release_again_adds_nothing(tracker: Tracker) -> None:
-    """Idempotent, like every load."""
-    tracker.import_sipri(OLDER, skip_bad_rows=True)
-    again = tracker.import_sipri(OLDER, skip_bad_rows=True)
+    """Idempotent, like every load: the same file, under any release date, is recognised."""
+    first = tracker.import_sipri(OLDER, skip_bad_rows=True)
+    again = tracker.import_sipri(OLDER, skip_bad_rows=True, released="2024-03-02")
+    assert again.already_imported and again.source == first.source
     assert (again.programmes_created, again.programmes_updated, again.events_added) == (0, 0, 0)
+    assert "already imported" in "\n".join(again.lines())
+
+
+def test_an_older_release_after_a_newer_one_is_refused(tracker: Tracker) -> None:
+    """It would "correct" the newer figures back to stale ones, so nothing is written."""
+    tracker.import_sipri(NEWER)
+    with tracker.engine.connect() as connection:
+        before = connection.scalar(select(func.count()).select_from(EventRow))
+    with pytest.raises(InvalidData, match=r"older than .* import releases oldest first") as error:
+        tracker.import_sipri(OLDER, skip_bad_rows=True)
+    assert (error.value.problems[0].file, error.value.problems[0].field) == (
+        str(OLDER),
+        "released",
+    )
+    with tracker.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(EventRow)) == before
 
 
 def test_a_newer_release_adds_only_what_changed(tracker: Tracker) -> None:

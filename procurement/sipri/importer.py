@@ -39,11 +39,16 @@ from procurement.store.schema import (
     PlatformRow,
     ProgrammeRow,
     SipriDealRow,
+    SourceRow,
     table_of,
 )
+from procurement.store.sql import chunks
 from procurement.tracker import Tracker
 
 __all__ = ["ImportSummary", "import_sipri"]
+
+RELEASE_TITLE = "SIPRI Arms Transfers Database: trade register"
+"""The title of every imported release, by which later imports find earlier ones."""
 
 
 @dataclass
@@ -62,9 +67,16 @@ class ImportSummary:
     corrections: int = 0
     disappeared: list[str] = field(default_factory=list)
     """Deal keys that earlier releases listed and this one does not (kept, not deleted)."""
+    already_imported: bool = False
+    """True when this very file was imported before, so nothing was read into the store."""
 
     def lines(self) -> list[str]:
         """The summary as lines for people."""
+        if self.already_imported:
+            return [
+                f"release: {self.source} (published {self.released})",
+                "already imported: nothing to do",
+            ]
         out = [
             f"release: {self.source} (published {self.released})",
             f"rows read: {self.rows_read}",
@@ -155,18 +167,14 @@ class _Platforms:
 def _current_events(session: Session, ids: list[str]) -> dict[str, dict[Status, str]]:
     """For each SIPRI programme, the effective date of each current status."""
     found: dict[str, dict[Status, str]] = defaultdict(dict)
-    superseded = set(
-        session.scalars(select(EventRow.supersedes_id).where(EventRow.supersedes_id.is_not(None)))
-    )
-    for start in range(0, len(ids), 5000):
+    for chunk in chunks(ids):
         rows = session.execute(
-            select(EventRow.id, EventRow.programme_id, EventRow.status, EventRow.effective)
-            .where(EventRow.programme_id.in_(ids[start : start + 5000]))
+            select(EventRow.programme_id, EventRow.status, EventRow.effective)
+            .where(EventRow.programme_id.in_(chunk), EventRow.superseded_from.is_(None))
             .order_by(EventRow.id)
         ).all()
-        for event_id, programme, status, effective in rows:
-            if event_id not in superseded:
-                found[programme][Status(status)] = effective
+        for programme, status, effective in rows:
+            found[programme][Status(status)] = effective
     return found
 
 
@@ -202,7 +210,7 @@ def _upsert_deals(rows: list[dict[str, Any]]) -> Callable[[Session], None]:
         dialect = session.get_bind().dialect.name
         table = table_of(SipriDealRow)
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        for start in range(0, len(rows), 2000):
+        for chunk in chunks(rows, 2000):
             statement = insert(table)
             columns = {
                 c.name: statement.excluded[c.name]
@@ -211,7 +219,7 @@ def _upsert_deals(rows: list[dict[str, Any]]) -> Callable[[Session], None]:
             }
             session.execute(
                 statement.on_conflict_do_update(index_elements=["programme_id"], set_=columns),
-                rows[start : start + 2000],
+                chunk,
             )
 
     return write
@@ -260,7 +268,7 @@ def import_sipri(
     source = Source(
         id=f"sipri-{_slug(when.edtf)}-{sha256_hex(register.data)[:8]}",
         kind=SourceKind.DATASET,
-        title="SIPRI Arms Transfers Database: trade register",
+        title=RELEASE_TITLE,
         outlet="Stockholm International Peace Research Institute (SIPRI)",
         published=when,
         published_note=(
@@ -276,6 +284,10 @@ def import_sipri(
         source=source.id, released=when, rows_read=len(register.rows) + len(bad_lines)
     )
     summary.skipped = list(register.bad_rows)
+    stored = _check_release_order(tracker, source, register)
+    if stored is not None:
+        summary.source, summary.already_imported = stored, True
+        return summary
     batch = _plan(tracker, register, source, summary, report)
     report(f"writing {len(batch.programmes)} programmes and {len(batch.events)} status events")
     loaded = tracker.load(batch, progress=progress)
@@ -284,6 +296,41 @@ def import_sipri(
     summary.programmes_unchanged = loaded["programmes"].unchanged
     summary.events_added = loaded["events"].added
     return summary
+
+
+def _check_release_order(tracker: Tracker, source: Source, register: Register) -> str | None:
+    """The stored id of this very file if it was imported before; an error if a newer
+    release was.
+
+    Each release corrects the ones before it, so releases go in oldest first: importing an
+    older one after a newer would "correct" the newer figures back to stale ones.
+    """
+    with Session(tracker.engine) as session:
+        releases = session.execute(
+            select(
+                SourceRow.id, SourceRow.sha256, SourceRow.published, SourceRow.published_latest
+            ).where(SourceRow.kind == SourceKind.DATASET.value, SourceRow.title == RELEASE_TITLE)
+        ).all()
+    for ident, digest, _, _ in releases:
+        if digest == source.sha256:
+            return str(ident)
+    assert source.published.latest is not None
+    newer = [
+        (latest, ident, published)
+        for ident, _, published, latest in releases
+        if latest > source.published.latest
+    ]
+    if newer:
+        _, ident, published = max(newer)
+        raise InvalidData(
+            Problem(
+                f"this release ({source.published}) is older than {ident} (published "
+                f"{published}), already imported: import releases oldest first",
+                file=str(register.path),
+                field="released",
+            )
+        )
+    return None
 
 
 def _release_date(register: Register, released: str | dt.date | None) -> PartialDate:
@@ -321,13 +368,11 @@ def _plan(
         known_deals = dict(
             session.execute(select(SipriDealRow.programme_id, SipriDealRow.deal_key)).all()
         )
-        kinds = dict(
-            session.execute(
-                select(ProgrammeRow.id, ProgrammeRow.kind).where(
-                    ProgrammeRow.id.in_(list(known_deals))
-                )
-            ).all()
-        )
+        kinds: dict[str, str] = {}
+        for chunk in chunks(list(known_deals)):
+            query = select(ProgrammeRow.id, ProgrammeRow.kind).where(ProgrammeRow.id.in_(chunk))
+            for ident, kind_value in session.execute(query):
+                kinds[ident] = kind_value
         current = _current_events(session, list(known_deals))
     deal_rows = []
     seen: set[str] = set()
