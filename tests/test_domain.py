@@ -19,6 +19,7 @@ from procurement import (
     Tracker,
     allowed_statuses,
 )
+from procurement.domain.base import NAME_LENGTH
 from procurement.domain.events import lifecycle_violations
 from procurement.domain.lifecycle import is_backwards
 
@@ -101,6 +102,19 @@ def test_the_same_platform_name_twice_is_refused() -> None:
     """'P-8I' and 'p8i' are the same name."""
     with pytest.raises(ValidationError, match="same name"):
         Platform(id="p-8i", name="P-8I", aliases=("P-8I", "p8i"))
+
+
+def test_a_name_longer_than_the_store_holds_names_the_field() -> None:
+    """Names, titles and places hold at most NAME_LENGTH characters; longer text is a note."""
+    long_name = "P" * (NAME_LENGTH + 1)
+    with pytest.raises(ValidationError) as caught:
+        Platform(id="p-8i", name="P-8I", aliases=("Poseidon", long_name))
+    assert _error_fields(caught.value) == {"aliases.1"}
+    assert f"at most {NAME_LENGTH}" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        Programme(id="p", title="P", kind="acquisition", buyer_party=long_name)
+    assert _error_fields(caught.value) == {"buyer_party"}
+    assert Platform(id="p-8i", name="P" * NAME_LENGTH).name == "P" * NAME_LENGTH
 
 
 def test_each_kind_documents_its_lifecycle() -> None:

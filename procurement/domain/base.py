@@ -7,7 +7,10 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-__all__ = ["DomainModel", "Slug", "Text"]
+__all__ = ["NAME_LENGTH", "DomainModel", "Name", "Slug", "Text"]
+
+NAME_LENGTH: Final = 200
+"""The longest name, title or place a record may carry (the store's column width)."""
 
 _SLUG: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -28,11 +31,24 @@ def _text(value: str) -> str:
     return value
 
 
+def _name(value: str) -> str:
+    value = _text(value)
+    if len(value) > NAME_LENGTH:
+        raise ValueError(
+            f"is {len(value)} characters long; a name holds at most {NAME_LENGTH}: "
+            "put longer text in a note"
+        )
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_slug)]
 """A stable, human-readable identifier such as `p-8i`."""
 
 Text = Annotated[str, AfterValidator(_text)]
 """Non-empty text, stripped of surrounding white space."""
+
+Name = Annotated[str, AfterValidator(_name)]
+"""Non-empty text of at most `NAME_LENGTH` characters: a name, a title, a place."""
 
 
 class DomainModel(BaseModel):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import model_validator
 
-from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.base import DomainModel, Name, Slug, Text
 from procurement.domain.dates import PartialDate
 from procurement.domain.sources import Citation
 
@@ -32,7 +32,7 @@ class Engagement(DomainModel):
     kind: EngagementKind
     title: Text
     date: PartialDate
-    place: Text | None = None
+    place: Name | None = None
     participants: tuple[Slug, ...] = ()
     citations: tuple[Citation, ...] = ()
     reference: Text | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.base import DomainModel, Name, Slug, Text
 from procurement.domain.countries import CountryCode
 from procurement.domain.dates import PartialDate
 from procurement.domain.sources import Citation
@@ -19,8 +19,8 @@ class Role(DomainModel):
     comes from.
     """
 
-    title: Text
-    organisation: Text | None = None
+    title: Name
+    organisation: Name | None = None
     country: CountryCode | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -40,6 +40,6 @@ class Official(DomainModel):
     """A person who speaks or acts for a government."""
 
     id: Slug
-    name: Text
+    name: Name
     country: CountryCode | None = None
     roles: tuple[Role, ...] = ()

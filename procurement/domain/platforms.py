@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import field_validator, model_validator
 
-from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.base import DomainModel, Name, Slug, Text
 from procurement.domain.countries import CountryCode
 
 __all__ = ["Category", "Platform", "UNCategory", "alias_key"]
@@ -58,12 +58,12 @@ class Platform(DomainModel):
     """
 
     id: Slug
-    name: Text
-    aliases: tuple[Text, ...] = ()
+    name: Name
+    aliases: tuple[Name, ...] = ()
     category: Category | None = None
     un_category: UNCategory | None = None
-    role: Text | None = None
-    manufacturer: Text | None = None
+    role: Name | None = None
+    manufacturer: Name | None = None
     origin: CountryCode | None = None
     variant_of: Slug | None = None
     reference: Text | None = None

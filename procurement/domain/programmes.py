@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.base import DomainModel, Name, Slug, Text
 from procurement.domain.countries import CountryCode, CurrencyCode
 from procurement.domain.lifecycle import Kind
 
@@ -36,8 +36,8 @@ class Programme(DomainModel):
     platform: Slug | None = None
     buyer: CountryCode | None = None
     supplier: CountryCode | None = None
-    buyer_party: Text | None = None
-    supplier_party: Text | None = None
+    buyer_party: Name | None = None
+    supplier_party: Name | None = None
     quantity: PositiveInt | None = None
     value: Money | None = None
     notes: Text | None = None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from procurement.domain.base import DomainModel, Slug, Text
+from procurement.domain.base import DomainModel, Name, Slug, Text
 from procurement.domain.dates import PartialDate
 
 __all__ = ["Citation", "Source", "SourceKind", "normalise_quote_text", "quote_occurs", "sha256_hex"]
@@ -83,8 +83,8 @@ class Source(DomainModel):
     id: Slug
     kind: SourceKind = SourceKind.ARTICLE
     title: Text
-    outlet: Text | None = None
-    author: Text | None = None
+    outlet: Name | None = None
+    author: Name | None = None
     url: Text | None = None
     published: Annotated[PartialDate, AfterValidator(_bounded)]
     published_note: Text | None = None

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from procurement.domain.base import NAME_LENGTH
 from procurement.domain.engagements import EngagementKind
 from procurement.domain.lifecycle import Kind, Status
 from procurement.domain.platforms import Category, UNCategory
@@ -67,6 +68,7 @@ NAMING_CONVENTION = {
 
 ID = String(120)
 EDTF = String(64)
+NAME = String(NAME_LENGTH)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -120,7 +122,7 @@ class CountryRow(Base):
     __tablename__ = "countries"
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(NAME)
 
 
 class PlatformRow(Base):
@@ -132,11 +134,11 @@ class PlatformRow(Base):
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(NAME, unique=True)
     category: Mapped[str | None] = mapped_column(String(40))
     un_category: Mapped[str | None] = mapped_column(String(3))
-    role: Mapped[str | None] = mapped_column(String(200))
-    manufacturer: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(NAME)
+    manufacturer: Mapped[str | None] = mapped_column(NAME)
     origin: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
     variant_of: Mapped[str | None] = mapped_column(ForeignKey("platforms.id"), index=True)
     reference: Mapped[str | None] = mapped_column(Text)
@@ -149,8 +151,8 @@ class AliasRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform_id: Mapped[str] = mapped_column(ForeignKey("platforms.id"), index=True)
-    alias: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    alias: Mapped[str] = mapped_column(NAME)
+    key: Mapped[str] = mapped_column(NAME, unique=True)
     position: Mapped[int] = mapped_column(SmallInteger)
 
 
@@ -167,8 +169,8 @@ class SourceRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(Text)
-    outlet: Mapped[str | None] = mapped_column(String(200))
-    author: Mapped[str | None] = mapped_column(String(200))
+    outlet: Mapped[str | None] = mapped_column(NAME)
+    author: Mapped[str | None] = mapped_column(NAME)
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str] = mapped_column(EDTF)
     published_earliest: Mapped[dt.date | None] = mapped_column(Date)
@@ -184,7 +186,7 @@ class OfficialRow(Base):
     __tablename__ = "officials"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(NAME)
     country: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
 
 
@@ -195,8 +197,8 @@ class RoleRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     official_id: Mapped[str] = mapped_column(ForeignKey("officials.id"))
     position: Mapped[int] = mapped_column(SmallInteger)
-    title: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(NAME)
+    organisation: Mapped[str | None] = mapped_column(NAME)
     country: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
     start: Mapped[str | None] = mapped_column(EDTF)
     start_earliest: Mapped[dt.date | None] = mapped_column(Date)
@@ -228,7 +230,7 @@ class EngagementRow(Base):
     date: Mapped[str] = mapped_column(EDTF)
     date_earliest: Mapped[dt.date | None] = mapped_column(Date)
     date_latest: Mapped[dt.date | None] = mapped_column(Date)
-    place: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(NAME)
     reference: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -272,8 +274,8 @@ class ProgrammeRow(Base):
     platform_id: Mapped[str | None] = mapped_column(ForeignKey("platforms.id"), index=True)
     buyer: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
     supplier: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
-    buyer_party: Mapped[str | None] = mapped_column(String(200))
-    supplier_party: Mapped[str | None] = mapped_column(String(200))
+    buyer_party: Mapped[str | None] = mapped_column(NAME)
+    supplier_party: Mapped[str | None] = mapped_column(NAME)
     quantity: Mapped[int | None] = mapped_column(Integer)
     value_amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
     value_currency: Mapped[str | None] = mapped_column(String(3))
