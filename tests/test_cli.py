@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from procurement.errors import InvalidData, NotFound
 from procurement.queries.results import ProgrammeStatus, StatusChange, StatusDiff
 
 FORMATS = ["table", "json", "csv", "md"]
@@ -212,6 +213,93 @@ def test_debug_shows_the_traceback(seeded_url: str) -> None:
     """--debug is for bug reports."""
     done = run("--debug", "status", "nope", "--db", seeded_url)
     assert done.returncode != 0 and "Traceback" in done.stderr
+
+
+def test_a_missing_input_file_exits_1_naming_it(db_url: str, tmp_path: Path) -> None:
+    """A file that is not there is a usage error, checked before the database is touched."""
+    missing = tmp_path / "missing.txt"
+    for command in (["ingest"], ["import", "sipri"]):
+        done = run(*command, str(missing), "--db", db_url)
+        _one_line_error(done, 1, f"{missing}' does not exist")
+
+
+def test_a_bad_publication_or_release_date_exits_1(db_url: str, tmp_path: Path) -> None:
+    """--published and --released take EDTF; anything else is refused before reading."""
+    article = tmp_path / "news.txt"
+    article.write_text("India plans to acquire six more P-8I aircraft.\n")
+    done = run("ingest", str(article), "--published", "July 2025", "--db", db_url)
+    _one_line_error(done, 1, "'July 2025' is not a supported EDTF date")
+    done = run("import", "sipri", str(SAMPLE), "--released", "last year", "--db", db_url)
+    _one_line_error(done, 1, "'last year' is not a supported EDTF date")
+    assert not (tmp_path / "news.draft.yaml").exists()
+
+
+def test_an_output_folder_that_does_not_exist_exits_1(seeded_url: str, tmp_path: Path) -> None:
+    """Reports and exports name the missing folder instead of failing half-way."""
+    out = tmp_path / "no-such-folder" / "report.md"
+    for command in (["report"], ["export", "sipri"]):
+        done = run(*command, "--out", str(out), "--db", seeded_url)
+        _one_line_error(done, 1, f"the folder {out.parent} does not exist")
+    assert not out.parent.exists()
+
+
+def test_an_unknown_migration_revision_exits_1(db_url: str) -> None:
+    """Alembic's own errors are usage errors, without a traceback."""
+    _one_line_error(run("db", "downgrade", "zzzz", "--db", db_url), 1, "migration:")
+
+
+def test_db_current_does_not_create_a_missing_sqlite_file(tmp_path: Path) -> None:
+    """Asking about a database must not leave an empty file behind."""
+    path = tmp_path / "not-yet.db"
+    done = run("db", "current", "--db", f"sqlite:///{path}")
+    assert done.returncode == 0, done.stderr
+    assert "does not exist yet" in done.stdout
+    assert not path.exists()
+
+
+def test_every_data_problem_is_listed_on_its_own_line(db_url: str, tmp_path: Path) -> None:
+    """Exit 2 with one line per problem, so an editor can fix them all in one pass."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "source: nowhere\nclaims:\n"
+        "  - {programme: x, status: planned, effective: 2025, quote: q}\n"
+        "  - {programme: y, status: planned, effective: 2025, quote: q}\n"
+    )
+    done = run("seed", str(bad), "--db", db_url)
+    assert done.returncode == 2, done.stderr
+    problems = [line for line in done.stderr.splitlines() if line.startswith("  - ")]
+    assert any("unknown programme 'x'" in line for line in problems)
+    assert any("unknown programme 'y'" in line for line in problems)
+    assert "Traceback" not in done.stderr
+
+
+def test_a_value_the_model_refuses_exits_2_naming_the_field(db_url: str, tmp_path: Path) -> None:
+    """An outlet longer than a name may be is a data error on the field 'outlet'."""
+    article = tmp_path / "news.txt"
+    article.write_text("India plans to acquire six more P-8I aircraft.\n")
+    done = run(
+        "ingest", str(article), "--published", "2025-07-02", "--outlet", "x" * 300, "--db", db_url
+    )
+    assert done.returncode == 2, done.stderr
+    assert "field 'outlet': is 300 characters long" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (InvalidData("bad"), 2),
+        (NotFound("programme", "x"), 1),
+        (FileNotFoundError(2, "No such file or directory", "a.txt"), 1),
+        (RuntimeError("a bug"), 3),
+    ],
+    ids=["data", "not-found", "file", "internal"],
+)
+def test_exit_codes_follow_the_documented_contract(error: Exception, code: int) -> None:
+    """0 success, 1 usage or not found, 2 data, 3 internal (a bug to report)."""
+    from procurement.cli.app import _explain
+
+    assert _explain(error)[0] == code
 
 
 # -- help and start-up ---------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Commands of the `procurement` tool; each mirrors a method of `procurement.Tracker`.
 
-Exit codes: 0 success; 1 a usage error, something not found, or a database that cannot be
-used as asked; 2 a data error (input that breaks the model's rules). Errors are one line
-on stderr; `--debug` shows the traceback.
+Exit codes: 0 success; 1 a usage error, something not found (a programme, a file), or a
+database that cannot be used as asked; 2 a data error (input that breaks the model's rules,
+every problem on its own line); 3 an internal error, a bug to report. Errors go to stderr
+without a traceback; `--debug` shows it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = ["app", "run"]
 
 EXIT_USAGE = 1
 EXIT_DATA = 2
+EXIT_INTERNAL = 3
 
 app = typer.Typer(
     name="procurement",
@@ -54,6 +56,30 @@ def _date(value: str | None) -> str | None:
     return value
 
 
+def _edtf(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from procurement.domain.dates import PartialDate
+
+    try:
+        PartialDate.parse(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    return value
+
+
+def _output(value: Path | None) -> Path | None:
+    if value is not None and not value.parent.is_dir():
+        raise typer.BadParameter(f"cannot write {value}: the folder {value.parent} does not exist")
+    return value
+
+
+InputFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Article text files.", exists=True, dir_okay=False, readable=True, show_default=False
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -200,7 +226,7 @@ def db_downgrade(
     from procurement.store import migrations
     from procurement.store.database import make_engine, redact
 
-    engine = make_engine(db)
+    engine = make_engine(db, create=False)
     migrations.downgrade(engine, revision)
     current = migrations.current_revision(engine) or "base (no schema)"
     typer.echo(f"{redact(engine.url)} is at revision {current}")
@@ -213,11 +239,16 @@ def db_current(db: DbOption = None) -> None:
     Example: procurement db current
     """
     from procurement.store import migrations
-    from procurement.store.database import make_engine, redact
+    from procurement.store.database import make_engine, redact, resolve_url, sqlite_path
 
-    engine = make_engine(db)
-    current = migrations.current_revision(engine) or "none (run: procurement db upgrade)"
-    typer.echo(f"database: {redact(engine.url)}")
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        current = "none: the file does not exist yet (run: procurement db upgrade)"
+    else:
+        engine = make_engine(url)
+        current = migrations.current_revision(engine) or "none (run: procurement db upgrade)"
+    typer.echo(f"database: {redact(url)}")
     typer.echo(f"current:  {current}")
     typer.echo(f"needed:   {migrations.head()}")
 
@@ -251,13 +282,19 @@ def seed(
 
 @import_app.command("sipri")
 def import_sipri(
-    path: Annotated[Path, typer.Argument(help="A SIPRI trade-register CSV export.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A SIPRI trade-register CSV export.", exists=True, dir_okay=False, readable=True
+        ),
+    ],
     db: DbOption = None,
     released: Annotated[
         str | None,
         typer.Option(
             "--released",
             help="Release date, EDTF (default: the file's 'Data generated' line).",
+            callback=_edtf,
             show_default=False,
         ),
     ] = None,
@@ -281,12 +318,15 @@ def import_sipri(
 
 @app.command("ingest")
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Article text files.")],
+    paths: InputFiles,
     db: DbOption = None,
     published: Annotated[
         str | None,
         typer.Option(
-            "--published", help="Publication date, EDTF (default: today).", show_default=False
+            "--published",
+            help="Publication date, EDTF (default: today).",
+            callback=_edtf,
+            show_default=False,
         ),
     ] = None,
     outlet: Annotated[
@@ -299,6 +339,7 @@ def ingest(
             "--out",
             "-o",
             help="Where to write the draft (default: beside each article, as NAME.draft.yaml).",
+            callback=_output,
             show_default=False,
         ),
     ] = None,
@@ -333,7 +374,9 @@ def ingest(
 
 @export_app.command("sipri")
 def export_sipri(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The CSV file to write.", callback=_output)
+    ],
     db: DbOption = None,
 ) -> None:
     """Write every programme in SIPRI's 16-column trade-register layout.
@@ -564,7 +607,10 @@ def conflicts(db: DbOption = None, known_at: KnownAt = None, fmt: FormatOpt = "t
 @app.command("report")
 def report(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The file to write: .md, .html, .svg or .png.")
+        Path,
+        typer.Option(
+            "--out", "-o", help="The file to write: .md, .html, .svg or .png.", callback=_output
+        ),
     ],
     db: DbOption = None,
     as_of: AsOf = None,
@@ -602,8 +648,6 @@ def story(db: DbOption = None, as_of: AsOf = None, known_at: KnownAt = None) -> 
 
 def run() -> None:
     """Run the app, turning procurement's errors into one line on stderr and an exit code."""
-    from procurement.errors import InvalidData, ProcurementError
-
     try:
         app(standalone_mode=False)
     except typer.Exit as done:
@@ -615,8 +659,6 @@ def run() -> None:
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as error:  # one clear line unless --debug
-        from sqlalchemy.exc import OperationalError
-
         if _state["debug"] or os.environ.get("PROCUREMENT_DEBUG"):
             raise
         message = getattr(error, "format_message", None)
@@ -628,17 +670,40 @@ def run() -> None:
             command = getattr(getattr(error, "ctx", None), "command_path", "procurement")
             typer.echo(f"error: {message()} (see: {command} --help)", err=True)
             sys.exit(EXIT_USAGE)
-        if isinstance(error, InvalidData):
-            typer.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_DATA)
-        if isinstance(error, ProcurementError):
-            typer.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_USAGE)
-        if isinstance(error, OperationalError):
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            typer.echo(f"error: database unavailable: {reason}", err=True)
-            sys.exit(EXIT_USAGE)
-        typer.echo(
-            f"error: {type(error).__name__}: {error} (run with --debug for details)", err=True
-        )
-        sys.exit(EXIT_DATA)
+        code, text = _explain(error)
+        typer.echo(f"error: {text}", err=True)
+        sys.exit(code)
+
+
+def _explain(error: Exception) -> tuple[int, str]:
+    """The exit code and message for an error that reached the top of a command."""
+    from alembic.util import CommandError
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    from procurement.errors import InvalidData, ProcurementError
+
+    if isinstance(error, InvalidData):
+        return EXIT_DATA, str(error)
+    if isinstance(error, ValidationError):
+        problems = [
+            f"  - field {'.'.join(str(part) for part in item['loc'])!r}: "
+            f"{item['msg'].removeprefix('Value error, ')}"
+            for item in error.errors()
+        ]
+        return EXIT_DATA, "\n".join([f"invalid {error.title}:", *problems])
+    if isinstance(error, ProcurementError):
+        return EXIT_USAGE, str(error)
+    if isinstance(error, OperationalError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return EXIT_USAGE, f"database unavailable: {reason}"
+    if isinstance(error, CommandError):
+        return EXIT_USAGE, f"migration: {error}"
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return EXIT_USAGE, f"{where}{error.strerror or error}"
+    return (
+        EXIT_INTERNAL,
+        f"internal error, please report it: {type(error).__name__}: {error} "
+        "(run with --debug for the traceback)",
+    )
