@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from procurement import InvalidData, Kind, Status, Tracker
+from procurement import InvalidData, Kind, Programme, Source, SourceKind, Status, Tracker
 from procurement.sipri.deals import category_of, variant_of
 from procurement.sipri.export import export_sipri
 from procurement.sipri.register import read_register
@@ -216,6 +216,34 @@ def test_the_articles_programmes_export_in_sipri_layout(tracker: Tracker, tmp_pa
     assert register.bad_rows == []
     six = next(r for r in register.rows if r.designation == "P-8I" and r.number_ordered == 6)
     assert (six.recipient, six.supplier, six.order_year) == ("India", "United States", 2025)
+
+
+def test_the_export_writes_the_corrected_year_not_the_replaced_one(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """A correction replaces the order year the export states; the old claim is history."""
+    for ident, published in [("report", "2020-01-01"), ("erratum", "2021-01-01")]:
+        tracker.add_source(
+            Source(
+                id=ident,
+                kind=SourceKind.DATASET,
+                title=ident,
+                published=published,
+                sha256=ident.encode().hex().ljust(64, "0"),
+            )
+        )
+    tracker.add_programme(Programme(id="p", title="P", kind="acquisition", buyer="IN"))
+    tracker.record_status("p", "contracted", "2018", [("report", "q")])
+
+    def order_year() -> tuple[int | None, bool]:
+        [row] = read_register(export_sipri(tracker, tmp_path / "out.csv")).rows
+        return row.order_year, row.order_year_uncertain
+
+    assert order_year() == (2018, False)
+    tracker.correct_status(
+        "p", ("contracted", "2018"), "contracted", "2019", [("erratum", "q")], reason="revised"
+    )
+    assert order_year() == (2019, False)
 
 
 # -- the real export ---------------------------------------------------------------------

@@ -6,7 +6,8 @@ so import -> export -> import changes nothing. Any other transfer (an acquisitio
 licensed production, co-production or co-development; agreements and initiatives are not
 transfers and are left out) is written from what the tracker knows: its parties, its
 platform, its quantity, and the year of its first contracted, signed or agreed status
-(else of its first status), with "?" where that year is uncertain.
+(else of its first status), with "?" where that year is uncertain. Claims a correction
+replaced are left out: the export states what the tracker holds now.
 """
 
 from __future__ import annotations
@@ -129,7 +130,10 @@ def sipri_text(tracker: Tracker, *, generated: dt.date | None = None) -> str:
         own = select(ProgrammeRow.id).where(
             ProgrammeRow.id.not_in(select(SipriDealRow.programme_id))
         )
-        for event in session.scalars(select(EventRow).where(EventRow.programme_id.in_(own))):
+        current = select(EventRow).where(
+            EventRow.programme_id.in_(own), EventRow.superseded_from.is_(None)
+        )
+        for event in session.scalars(current):
             events.setdefault(event.programme_id, []).append(event)
         buffer = io.StringIO()
         for line in _PREAMBLE:
