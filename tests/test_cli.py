@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from procurement import Programme, Source, SourceKind, Tracker
 from procurement.errors import InvalidData, NotFound
 from procurement.queries.results import ProgrammeStatus, StatusChange, StatusDiff
 
@@ -132,6 +133,32 @@ def test_story_tells_each_programme_with_its_quotes(seeded_url: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "Framework for the US-India Major Defence Partnership (2025): signed" in done.stdout
     assert "They agreed to sign the next 10-year US-India Defence Framework" in done.stdout
+
+
+def test_story_prints_square_brackets_in_names_as_written(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titles are data, not terminal markup: '[/b]' or '[red]' is printed, not obeyed."""
+    from rich.console import Console
+
+    from procurement.cli import output
+
+    tracker.add_source(
+        Source(
+            id="memo",
+            kind=SourceKind.DATASET,
+            title="memo",
+            published="2025-01-01",
+            sha256="ab" * 32,
+        )
+    )
+    title = "Lot [red]2[/red] of [/b] spares"
+    tracker.add_programme(Programme(id="p", title=title, kind="acquisition", buyer="IN"))
+    tracker.record_status("p", "planned", "2025-01", [("memo", "q")])
+    buffer = io.StringIO()
+    monkeypatch.setattr(output, "stdout", Console(file=buffer, width=200, no_color=True))
+    output.print_story(tracker, as_of="2025-12-31")
+    assert f"{title}: planned since 2025-01" in buffer.getvalue()
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html", ".svg", ".png"])

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from procurement.loading.writer import LoadSummary
@@ -73,9 +74,9 @@ def print_story(tracker: Tracker, *, as_of: str, known_at: str | None = None) ->
     for current in ordered:
         state = current.status.value.replace("_", " ") if current.status else "no status"
         certainty = "" if current.certain else " [dim](uncertain)[/dim]"
-        where = f" [{current.platform}]" if current.platform else ""
+        where = escape(f" [{current.platform}]") if current.platform else ""
         stdout.print(
-            f"[bold]{current.title}[/bold]{where}: [cyan]{state}[/cyan]{certainty} "
+            f"[bold]{escape(current.title)}[/bold]{where}: [cyan]{state}[/cyan]{certainty} "
             f"since {current.since}",
             markup=True,
         )
