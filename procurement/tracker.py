@@ -204,8 +204,6 @@ class Tracker:
         with self._session() as session:
             found = reads.read_programmes(session, [ident])
             if not found:
-                from procurement.store.schema import ProgrammeRow
-
                 _one(found, "programme", ident, session.scalars(select(ProgrammeRow.id)).all())
             return found[0]
 

@@ -174,6 +174,17 @@ def test_unknown_designations_are_reported(catalogue_only: Tracker, tmp_path: Pa
     assert "no platform of the catalogue is named" in result.notes
 
 
+def test_a_catalogue_platform_named_without_a_claim_is_not_reported_missing(
+    catalogue_only: Tracker, tmp_path: Path
+) -> None:
+    """The note about missing platforms looks at the text, not only at the claims found."""
+    article = tmp_path / "background.txt"
+    article.write_text("The P-8I is a maritime patrol aircraft built by Boeing.\n")
+    [result] = catalogue_only.ingest([article], published="2025-07-02")
+    assert result.candidates == []
+    assert "no platform of the catalogue is named" not in result.notes
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

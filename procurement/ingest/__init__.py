@@ -114,7 +114,7 @@ def ingest(
         file_notes = list(notes)
         if encoding != "utf-8":
             file_notes.append(f"read as {encoding}")
-        if not any(c.platform for c in reading.candidates):
+        if not catalogue.platforms_in(cleaned):
             file_notes.append("no platform of the catalogue is named")
         if existing is None:
             source = Source(
