@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytest_alembic import tests as alembic_checks
@@ -136,3 +139,26 @@ def test_upgrading_a_database_that_holds_data_keeps_it(
     with alembic_engine.connect() as connection:
         rows = connection.execute(text("SELECT id, buyer, buyer_party FROM programmes")).all()
     assert [tuple(r) for r in rows] == [("kept", "IN", None)]
+
+
+def test_sqlite_needs_no_postgresql_driver(tmp_path: Path) -> None:
+    """Without psycopg installed, an SQLite file is created and reopened; only a PostgreSQL
+    URL asks for the driver, naming the extra that provides it."""
+    probe = f"""
+import sys
+sys.modules["psycopg"] = None  # as if it were not installed
+from procurement import DatabaseUnavailable, Tracker
+url = "sqlite:///{tmp_path / "plain.db"}"
+with Tracker.open(url, upgrade=True) as tracker:
+    tracker.seed()
+with Tracker.open(url) as tracker:
+    assert tracker.programmes()
+try:
+    Tracker.open("postgresql://postgres@127.0.0.1/postgres")
+except DatabaseUnavailable as error:
+    assert "procurement[postgres]" in str(error), error
+else:
+    raise AssertionError("a PostgreSQL URL opened without psycopg")
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from procurement import InvalidArgument, Kind, NotFound, Platform, Programme, Status, Tracker
+from procurement import (
+    InvalidArgument,
+    Kind,
+    NotFound,
+    Platform,
+    Programme,
+    Source,
+    SourceKind,
+    Status,
+    Tracker,
+)
 
 FRAMEWORK = "us-india-defence-framework-2025"
 
@@ -166,6 +176,30 @@ def test_conflicting_claims_about_february_are_reported(seeded: Tracker) -> None
         c.source for side in (conflicts[0].first, conflicts[0].second) for c in side.citations
     }
     assert sources == {"article-003", "article-004"}
+
+
+def test_a_source_citing_both_claims_settles_a_conflict_only_once_published(
+    tracker: Tracker,
+) -> None:
+    """Two claims backed by one source are one account, not a disagreement; before that
+    source was published, they were two sources disagreeing."""
+    for ident, published in [("a", "2020-01-01"), ("b", "2020-06-01"), ("both", "2021-01-01")]:
+        tracker.add_source(
+            Source(
+                id=ident,
+                kind=SourceKind.DATASET,
+                title=ident,
+                published=published,
+                sha256=ident.encode().hex().ljust(64, "0"),
+            )
+        )
+    tracker.add_programme(Programme(id="p", title="P", kind="acquisition", buyer="IN"))
+    tracker.record_status("p", "planned", "2019-05", [("a", "q"), ("both", "q")])
+    tracker.record_status("p", "announced", "2019-05", [("b", "q"), ("both", "q")])
+    assert tracker.conflicts() == []
+    [before] = tracker.conflicts(known_at="2020-12-31")
+    assert (before.first.status, before.second.status) == (Status.PLANNED, Status.ANNOUNCED)
+    assert tracker.conflicts(known_at="2021-01-01") == []
 
 
 def test_filters_by_buyer_and_supplier_accept_names_and_codes(seeded: Tracker) -> None:

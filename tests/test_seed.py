@@ -251,6 +251,23 @@ def test_a_seed_text_that_changed_is_refused(tracker: Tracker, tmp_path: Path) -
         tracker.seed([seeds, FIXTURES])
 
 
+def test_a_changed_publication_date_of_a_stored_source_is_refused(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Knowledge time rests on publication: re-dating a stored article would rewrite what
+    the store knew when, so the second seed is refused naming the field, and nothing moves."""
+    tracker.seed()
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    index = seeds / "index.yaml"
+    index.write_text(index.read_text().replace("published: 2025-07-02", "published: 2025-06-30", 1))
+    with pytest.raises(IntegrityMismatch, match=r"index\.yaml.*field 'published'") as caught:
+        tracker.seed([seeds, FIXTURES])
+    assert "stored as published 2025-07-02, not 2025-06-30" in str(caught.value)
+    [article] = [s for s in tracker.sources() if s.id == "article-000"]
+    assert str(article.published) == "2025-07-02"
+
+
 def test_pending_claims_are_refused_and_rejected_ones_skipped(
     tracker: Tracker, tmp_path: Path
 ) -> None:
