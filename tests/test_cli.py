@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from procurement import Programme, Source, SourceKind, Tracker
+from procurement import Platform, Programme, Source, SourceKind, Tracker
 from procurement.errors import InvalidData, NotFound
 from procurement.queries.results import ProgrammeStatus, StatusChange, StatusDiff
 
@@ -135,13 +135,15 @@ def test_story_tells_each_programme_with_its_quotes(seeded_url: str) -> None:
     assert "They agreed to sign the next 10-year US-India Defence Framework" in done.stdout
 
 
-def test_story_prints_square_brackets_in_names_as_written(
+def test_square_brackets_in_names_are_printed_as_written(
     tracker: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Titles are data, not terminal markup: '[/b]' or '[red]' is printed, not obeyed."""
+    """Titles and names are data, not terminal markup: '[/b]' or '[red]' is printed, not
+    obeyed, in the story and in every table."""
     from rich.console import Console
 
     from procurement.cli import output
+    from procurement.cli.formats import Format, render
 
     tracker.add_source(
         Source(
@@ -152,13 +154,19 @@ def test_story_prints_square_brackets_in_names_as_written(
             sha256="ab" * 32,
         )
     )
-    title = "Lot [red]2[/red] of [/b] spares"
-    tracker.add_programme(Programme(id="p", title=title, kind="acquisition", buyer="IN"))
+    title, platform = "Lot [red]2[/red] of [/b] spares", "Mk [bold]II[/]"
+    tracker.add_platform(Platform(id="mk-ii", name=platform))
+    tracker.add_programme(
+        Programme(id="p", title=title, kind="acquisition", buyer="IN", platform="mk-ii")
+    )
     tracker.record_status("p", "planned", "2025-01", [("memo", "q")])
     buffer = io.StringIO()
     monkeypatch.setattr(output, "stdout", Console(file=buffer, width=200, no_color=True))
     output.print_story(tracker, as_of="2025-12-31")
-    assert f"{title}: planned since 2025-01" in buffer.getvalue()
+    assert f"{title} [{platform}]: planned since 2025-01" in buffer.getvalue()
+    [status] = tracker.snapshot(as_of="2025-12-31")
+    table = render([status], Format.TABLE, ProgrammeStatus, title=title)
+    assert title in table and platform in table
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html", ".svg", ".png"])

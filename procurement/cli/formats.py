@@ -107,14 +107,17 @@ def render(
 
 def _table(columns: list[str], rows: list[dict[str, Any]], title: str | None) -> str:
     from rich.table import Table
+    from rich.text import Text
 
     from procurement.cli.output import stdout
 
-    table = Table(title=title, show_lines=any("citations" in r for r in rows))
+    # Cells and titles are data: Text keeps '[red]' in a title from being read as markup.
+    heading = Text(title) if title else None
+    table = Table(title=heading, show_lines=any("citations" in r for r in rows))
     for column in columns:
         table.add_column(column.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*[_readable(c, row[c]) for c in columns])
+        table.add_row(*[Text(_readable(c, row[c])) for c in columns])
     with stdout.capture() as captured:
         stdout.print(table)
     return captured.get()
