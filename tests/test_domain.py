@@ -115,6 +115,10 @@ def test_a_name_longer_than_the_store_holds_names_the_field() -> None:
         Programme(id="p", title="P", kind="acquisition", buyer_party=long_name)
     assert _error_fields(caught.value) == {"buyer_party"}
     assert Platform(id="p-8i", name="P" * NAME_LENGTH).name == "P" * NAME_LENGTH
+    # Case folding can lengthen a name: 'ß' is matched as 'ss'.
+    with pytest.raises(ValidationError) as caught:
+        Platform(id="p-8i", name="\u00df" * (NAME_LENGTH // 2 + 1))
+    assert _error_fields(caught.value) == {"name"}
 
 
 def test_each_kind_documents_its_lifecycle() -> None:

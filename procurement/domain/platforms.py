@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import field_validator, model_validator
 
-from procurement.domain.base import DomainModel, Name, Slug, Text
+from procurement.domain.base import NAME_LENGTH, DomainModel, Name, Slug, Text
 from procurement.domain.countries import CountryCode
 
 __all__ = ["Category", "Platform", "UNCategory", "alias_key"]
@@ -50,6 +50,17 @@ def alias_key(name: str) -> str:
     return _NOT_ALNUM.sub("", name.casefold())
 
 
+def _check_key(name: str) -> str:
+    """The matching key of `name`, refused if case folding makes it longer than a name may
+    be ('ß' folds to 'ss')."""
+    key = alias_key(name)
+    if len(key) > NAME_LENGTH:
+        raise ValueError(
+            f"{name[:40]!r}... is matched as {len(key)} characters; at most {NAME_LENGTH}"
+        )
+    return key
+
+
 class Platform(DomainModel):
     """A weapon system, with the aliases by which sources name it.
 
@@ -68,12 +79,18 @@ class Platform(DomainModel):
     variant_of: Slug | None = None
     reference: Text | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _matchable(cls, name: str) -> str:
+        _check_key(name)
+        return name
+
     @field_validator("aliases")
     @classmethod
     def _distinct(cls, aliases: tuple[str, ...]) -> tuple[str, ...]:
         seen: dict[str, str] = {}
         for alias in aliases:
-            key = alias_key(alias)
+            key = _check_key(alias)
             if not key:
                 raise ValueError(f"alias {alias!r} has no letters or digits")
             if key in seen:
