@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from procurement import InvalidData, Kind, Programme, Source, SourceKind, Status, Tracker
+from procurement import (
+    DatabaseError,
+    InvalidData,
+    Kind,
+    Programme,
+    Source,
+    SourceKind,
+    Status,
+    Tracker,
+)
 from procurement.sipri.deals import category_of, variant_of
 from procurement.sipri.export import export_sipri
 from procurement.sipri.register import read_register
@@ -75,6 +84,28 @@ def test_a_malformed_row_stops_the_import_with_nothing_written(tracker: Tracker)
     assert tracker.programmes() == [] and tracker.sources() == []
 
 
+def test_a_value_too_long_for_the_store_is_a_bad_row(tracker: Tracker, tmp_path: Path) -> None:
+    """Over-long fields, and names that case folding lengthens past a name's width ('ß' is
+    matched as 'ss'), stop the import naming the line; --skip-bad-rows leaves those rows out."""
+    lines = OLDER.read_bytes().decode("iso-8859-1").split("\n")
+    [long_at] = [i for i, line in enumerate(lines) if ",MH-60R Seahawk," in line]
+    [folded_at] = [i for i, line in enumerate(lines) if ",MQ-9 Reaper," in line]
+    lines[long_at] = lines[long_at].replace("MH-60R Seahawk", "M" * 210)
+    lines[folded_at] = lines[folded_at].replace("MQ-9 Reaper", "\u00df" * 101)
+    changed = tmp_path / "long.csv"
+    changed.write_bytes("\n".join(lines).encode("iso-8859-1"))
+    with pytest.raises(InvalidData) as error:
+        tracker.import_sipri(changed, skip_bad_rows=False)
+    located = {(p.line, p.field) for p in error.value.problems}
+    assert (long_at + 1, "Weapon designation") in located
+    assert any(line == folded_at + 1 for line, _ in located)
+    assert tracker.programmes() == []
+    summary = tracker.import_sipri(changed, skip_bad_rows=True)
+    skipped = {p.line for p in summary.skipped}
+    assert {long_at + 1, folded_at + 1, 23} <= skipped
+    assert not [p for p in tracker.platforms() if "\u00df" in p.name or "MMMM" in p.name]
+
+
 def test_rows_become_programmes_with_parties_platforms_and_statuses(tracker: Tracker) -> None:
     """The sample's deals, as SIPRI states them."""
     summary = tracker.import_sipri(OLDER, skip_bad_rows=True)
@@ -135,8 +166,10 @@ def test_importing_the_same_release_again_adds_nothing(tracker: Tracker) -> None
     first = tracker.import_sipri(OLDER, skip_bad_rows=True)
     again = tracker.import_sipri(OLDER, skip_bad_rows=True, released="2024-03-02")
     assert again.already_imported and again.source == first.source
+    assert again.released == first.released and str(again.ignored_release_date) == "2024-03-02"
     assert (again.programmes_created, again.programmes_updated, again.events_added) == (0, 0, 0)
-    assert "already imported" in "\n".join(again.lines())
+    told = "\n".join(again.lines())
+    assert "already imported" in told and "(2024-03-02) was not applied" in told
 
 
 def test_an_older_release_after_a_newer_one_is_refused(tracker: Tracker) -> None:
@@ -152,6 +185,25 @@ def test_an_older_release_after_a_newer_one_is_refused(tracker: Tracker) -> None
     )
     with tracker.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(EventRow)) == before
+
+
+def test_a_release_imported_meanwhile_makes_the_import_start_again(
+    tracker: Tracker, db_url: str
+) -> None:
+    """Events are planned against the releases stored when planning began; if another
+    import lands before the write, the write is refused whole and a second try succeeds."""
+    other = Tracker.open(db_url)
+
+    def meanwhile(stage: str) -> None:
+        if stage.startswith("writing") and not other.sources():
+            other.import_sipri(OLDER, skip_bad_rows=True)
+
+    with other, pytest.raises(DatabaseError, match="was imported while this one"):
+        tracker.import_sipri(NEWER, progress=meanwhile)
+    [stored] = tracker.sources()
+    assert stored.id.startswith("sipri-2024-03-01")
+    summary = tracker.import_sipri(NEWER)
+    assert summary.events_added > 0 and summary.corrections > 0
 
 
 def test_a_newer_release_adds_only_what_changed(tracker: Tracker) -> None:

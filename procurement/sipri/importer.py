@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from procurement.domain.lifecycle import Kind, Status
 from procurement.domain.platforms import Platform, alias_key
 from procurement.domain.programmes import Programme
 from procurement.domain.sources import Citation, Source, SourceKind, sha256_hex
-from procurement.errors import InvalidData, Problem
+from procurement.errors import DatabaseError, InvalidData, Problem
 from procurement.loading.batch import Batch, Entry, Origin, SourceDocument
 from procurement.sipri import deals
 from procurement.sipri.parties import party
@@ -68,15 +69,24 @@ class ImportSummary:
     disappeared: list[str] = field(default_factory=list)
     """Deal keys that earlier releases listed and this one does not (kept, not deleted)."""
     already_imported: bool = False
-    """True when this very file was imported before, so nothing was read into the store."""
+    """True when this very file was imported before, so nothing was read into the store;
+    `source` and `released` are then the stored release's."""
+    ignored_release_date: PartialDate | None = None
+    """A release date given for a file already imported under another date (not applied)."""
 
     def lines(self) -> list[str]:
         """The summary as lines for people."""
         if self.already_imported:
-            return [
+            out = [
                 f"release: {self.source} (published {self.released})",
                 "already imported: nothing to do",
             ]
+            if self.ignored_release_date is not None:
+                out.append(
+                    f"the release date given ({self.ignored_release_date}) was not applied: "
+                    "a stored release keeps its date"
+                )
+            return out
         out = [
             f"release: {self.source} (published {self.released})",
             f"rows read: {self.rows_read}",
@@ -262,8 +272,6 @@ def import_sipri(
     report = progress or (lambda _stage: None)
     report(f"reading {path}")
     register = read_register(path)
-    if register.bad_rows and not skip_bad_rows:
-        raise InvalidData(register.bad_rows)
     when = _release_date(register, released)
     source = Source(
         id=f"sipri-{_slug(when.edtf)}-{sha256_hex(register.data)[:8]}",
@@ -283,12 +291,21 @@ def import_sipri(
     summary = ImportSummary(
         source=source.id, released=when, rows_read=len(register.rows) + len(bad_lines)
     )
-    summary.skipped = list(register.bad_rows)
-    stored = _check_release_order(tracker, source, register)
+    with Session(tracker.engine) as session:
+        releases = _stored_releases(session)
+    stored = _check_release_order(source, register, releases)
     if stored is not None:
-        summary.source, summary.already_imported = stored, True
+        summary.source, summary.released = stored
+        summary.already_imported = True
+        if released is not None and summary.released != when:
+            summary.ignored_release_date = when
         return summary
-    batch = _plan(tracker, register, source, summary, report)
+    batch, invalid = _plan(tracker, register, source, summary, report)
+    problems = sorted([*register.bad_rows, *invalid], key=lambda p: p.line or 0)
+    if problems and not skip_bad_rows:
+        raise InvalidData(problems)
+    summary.skipped = problems
+    batch.also.append(_releases_unchanged({row.id for row in releases}, source.id, register))
     report(f"writing {len(batch.programmes)} programmes and {len(batch.events)} status events")
     loaded = tracker.load(batch, progress=progress)
     summary.programmes_created = loaded["programmes"].added
@@ -298,22 +315,49 @@ def import_sipri(
     return summary
 
 
-def _check_release_order(tracker: Tracker, source: Source, register: Register) -> str | None:
-    """The stored id of this very file if it was imported before; an error if a newer
-    release was.
-
-    Each release corrects the ones before it, so releases go in oldest first: importing an
-    older one after a newer would "correct" the newer figures back to stale ones.
-    """
-    with Session(tracker.engine) as session:
-        releases = session.execute(
+def _stored_releases(session: Session) -> list[Any]:
+    """Every SIPRI release imported so far: id, sha256, published, published_latest."""
+    return list(
+        session.execute(
             select(
                 SourceRow.id, SourceRow.sha256, SourceRow.published, SourceRow.published_latest
             ).where(SourceRow.kind == SourceKind.DATASET.value, SourceRow.title == RELEASE_TITLE)
         ).all()
-    for ident, digest, _, _ in releases:
+    )
+
+
+def _releases_unchanged(
+    planned_with: set[str], own: str, register: Register
+) -> Callable[[Session], None]:
+    """A step of the load's transaction, run under its write lock: the events were planned
+    against the releases stored then; if another import has landed since, they may be
+    wrong, so the load is refused and rolled back."""
+
+    def check(session: Session) -> None:
+        now = {row.id for row in _stored_releases(session)} - {own}
+        if now != planned_with:
+            raise DatabaseError(
+                f"{register.path}: another SIPRI release ({', '.join(sorted(now - planned_with))}) "
+                "was imported while this one was being prepared; nothing was written: run the "
+                "import again"
+            )
+
+    return check
+
+
+def _check_release_order(
+    source: Source, register: Register, releases: list[Any]
+) -> tuple[str, PartialDate] | None:
+    """The stored id and release date of this very file if it was imported before; an
+    error if a newer release was.
+
+    Each release corrects the ones before it, so releases go in oldest first: importing an
+    older one after a newer would "correct" the newer figures back to stale ones. Releases
+    are ordered by the last day their date allows, the day their knowledge counts from.
+    """
+    for ident, digest, published, _ in releases:
         if digest == source.sha256:
-            return str(ident)
+            return str(ident), PartialDate.parse(published)
     assert source.published.latest is not None
     newer = [
         (latest, ident, published)
@@ -346,13 +390,67 @@ def _release_date(register: Register, released: str | dt.date | None) -> Partial
     return PartialDate(register.generated)
 
 
+def _row_plan(
+    row: RegisterRow,
+    key: str,
+    source: Source,
+    platforms: _Platforms,
+    stored_kind: str | None,
+    before: dict[Status, str],
+) -> tuple[Programme, list[StatusEvent], int]:
+    """A row's programme, the events that differ from what the store holds (`before`: the
+    effective date of each current status), and how many of those are corrections."""
+    ident = deals.programme_id(key)
+    kind = Kind(stored_kind) if stored_kind is not None else deals.kind_of(row)
+    programme = _programme(row, key, platforms.resolve(row), kind)
+    citation = (Citation(source=source.id, quote=row.text),)
+    claims = deals.implied_claims(row)
+    events: list[StatusEvent] = []
+    corrections = 0
+    for claim in claims:
+        if before.get(claim.status) == claim.effective:
+            continue
+        supersedes = None
+        reason = claim.reason
+        if claim.status in before:
+            supersedes = EventRef(status=claim.status, effective=before[claim.status])
+            reason = f"revised in the SIPRI release of {source.published}"
+            corrections += 1
+        events.append(
+            StatusEvent(
+                programme=ident,
+                status=claim.status,
+                effective=claim.effective,
+                citations=citation,
+                supersedes=supersedes,
+                reason=reason,
+            )
+        )
+    wanted = {claim.status for claim in claims}
+    for status, effective in before.items():
+        if status not in wanted:
+            latest = claims[-1]
+            corrections += 1
+            events.append(
+                StatusEvent(
+                    programme=ident,
+                    status=latest.status,
+                    effective=latest.effective,
+                    citations=citation,
+                    supersedes=EventRef(status=status, effective=effective),
+                    reason=f"no longer reported in the SIPRI release of {source.published}",
+                )
+            )
+    return programme, events, corrections
+
+
 def _plan(
     tracker: Tracker,
     register: Register,
     source: Source,
     summary: ImportSummary,
     report: Callable[[str], None],
-) -> Batch:
+) -> tuple[Batch, list[Problem]]:
     from procurement.loading.fixtures import read_fixtures
     from procurement.resources import resource_path
 
@@ -376,59 +474,35 @@ def _plan(
         current = _current_events(session, list(known_deals))
     deal_rows = []
     seen: set[str] = set()
+    invalid: list[Problem] = []
     for row in register.rows:
         key = keys[row.line]
         ident = deals.programme_id(key)
-        seen.add(ident)
-        kind = Kind(kinds[ident]) if ident in kinds else deals.kind_of(row)
-        origin = Origin(origin_name, row.line)
-        batch.programmes.append(Entry(_programme(row, key, platforms.resolve(row), kind), origin))
-        deal_rows.append(_deal_row(row, key, source.id))
-        citation = (Citation(source=source.id, quote=row.text),)
-        claims = deals.implied_claims(row)
-        before = current.get(ident, {})
-        for claim in claims:
-            if before.get(claim.status) == claim.effective:
-                continue
-            supersedes = None
-            reason = claim.reason
-            if claim.status in before:
-                supersedes = EventRef(status=claim.status, effective=before[claim.status])
-                reason = f"revised in the SIPRI release of {source.published}"
-                summary.corrections += 1
-            batch.events.append(
-                Entry(
-                    StatusEvent(
-                        programme=ident,
-                        status=claim.status,
-                        effective=claim.effective,
-                        citations=citation,
-                        supersedes=supersedes,
-                        reason=reason,
-                    ),
-                    origin,
-                )
+        try:
+            programme, events, corrections = _row_plan(
+                row, key, source, platforms, kinds.get(ident), current.get(ident, {})
             )
-        wanted = {claim.status for claim in claims}
-        for status, effective in before.items():
-            if status not in wanted:
-                latest = claims[-1]
-                summary.corrections += 1
-                batch.events.append(
-                    Entry(
-                        StatusEvent(
-                            programme=ident,
-                            status=latest.status,
-                            effective=latest.effective,
-                            citations=citation,
-                            supersedes=EventRef(status=status, effective=effective),
-                            reason=f"no longer reported in the SIPRI release of {source.published}",
-                        ),
-                        origin,
-                    )
+        except ValidationError as error:
+            # A value the model refuses makes a bad row, like a malformed one.
+            invalid.extend(
+                Problem(
+                    detail["msg"].removeprefix("Value error, "),
+                    file=origin_name,
+                    line=row.line,
+                    record=f"row at line {row.line}",
+                    field=".".join(str(part) for part in detail["loc"]) or None,
                 )
+                for detail in error.errors()
+            )
+            continue
+        origin = Origin(origin_name, row.line)
+        batch.programmes.append(Entry(programme, origin))
+        batch.events.extend(Entry(event, origin) for event in events)
+        deal_rows.append(_deal_row(row, key, source.id))
+        summary.corrections += corrections
+        seen.add(ident)
     batch.platforms = [Entry(p) for p in platforms.catalogue + platforms.created]
     summary.platforms_created = len(platforms.created)
     summary.disappeared = sorted(key for ident, key in known_deals.items() if ident not in seen)
     batch.also.append(_upsert_deals(deal_rows))
-    return batch
+    return batch, invalid

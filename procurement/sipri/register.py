@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from procurement.domain.base import NAME_LENGTH
 from procurement.errors import InvalidData, Problem
 
 __all__ = ["COLUMNS", "Register", "RegisterRow", "read_register"]
@@ -39,6 +40,12 @@ COLUMNS = (
     "SIPRI TIV for total order",
     "SIPRI TIV of delivered weapons",
 )
+_WIDTHS = {
+    **dict.fromkeys((0, 1, 6, 7), NAME_LENGTH),
+    **{10: 400, 11: 60},
+    **dict.fromkeys((13, 14, 15), 40),
+}
+"""The longest value each column may hold (the columns of `sipri_deals`), by position."""
 _GENERATED = re.compile(r"Data generated:\s*(\d{1,2} \w{3} \d{4})")
 
 
@@ -187,6 +194,18 @@ def read_register(path: Path | str) -> Register:
                         line=number,
                         record=f"row at line {number}",
                         field=column,
+                    )
+                )
+        for index, width in _WIDTHS.items():
+            if len(fields[index].strip()) > width:
+                problems.append(
+                    Problem(
+                        f"{COLUMNS[index]} is {len(fields[index].strip())} characters long; "
+                        f"at most {width}",
+                        file=name,
+                        line=number,
+                        record=f"row at line {number}",
+                        field=COLUMNS[index],
                     )
                 )
         order_year = _int(fields[2], number, "Year of order", problems, name)
