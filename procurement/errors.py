@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 __all__ = [
     "DatabaseError",
@@ -34,6 +35,7 @@ __all__ = [
     "SchemaOutOfDate",
     "UnknownReference",
     "raise_problems",
+    "validation_problems",
 ]
 
 
@@ -83,6 +85,30 @@ class InvalidData(ProcurementError, ValueError):
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")
         return "\n".join(lines)
+
+
+class _Validation(Protocol):
+    def errors(self) -> Sequence[Any]: ...
+
+
+def validation_problems(
+    error: _Validation,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    record: str | None = None,
+) -> list[Problem]:
+    """A pydantic `ValidationError` as problems, one per field, located as given."""
+    return [
+        Problem(
+            str(detail["msg"]).removeprefix("Value error, "),
+            file=file,
+            line=line,
+            record=record,
+            field=".".join(str(part) for part in detail["loc"]) or "(record)",
+        )
+        for detail in error.errors()
+    ]
 
 
 def raise_problems(problems: Sequence[Problem]) -> None:

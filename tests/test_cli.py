@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from procurement import Platform, Programme, Source, SourceKind, Tracker
 from procurement.errors import InvalidData, NotFound
@@ -266,6 +267,8 @@ def test_a_bad_publication_or_release_date_exits_1(db_url: str, tmp_path: Path) 
     _one_line_error(done, 1, "'July 2025' is not a supported EDTF date")
     done = run("import", "sipri", str(SAMPLE), "--released", "last year", "--db", db_url)
     _one_line_error(done, 1, "'last year' is not a supported EDTF date")
+    done = run("ingest", str(article), "--published", "2025/..", "--db", db_url)
+    _one_line_error(done, 1, "'2025/..' has no last day")
     assert not (tmp_path / "news.draft.yaml").exists()
 
 
@@ -316,6 +319,7 @@ def test_a_value_the_model_refuses_exits_2_naming_the_field(db_url: str, tmp_pat
         "ingest", str(article), "--published", "2025-07-02", "--outlet", "x" * 300, "--db", db_url
     )
     assert done.returncode == 2, done.stderr
+    assert f"{article}, source 'article-" in done.stderr
     assert "field 'outlet': is 300 characters long" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -335,6 +339,19 @@ def test_exit_codes_follow_the_documented_contract(error: Exception, code: int) 
     from procurement.cli.app import _explain
 
     assert _explain(error)[0] == code
+
+
+def test_a_model_error_lists_each_field_on_its_own_line() -> None:
+    """A ValidationError from any path is a data error, one line per field."""
+    from procurement.cli.app import _explain
+
+    with pytest.raises(ValidationError) as caught:
+        Programme(id="p", title="P", kind="acquisition", buyer="XX", quantity=0)
+    code, text = _explain(caught.value)
+    lines = text.splitlines()
+    assert code == 2 and lines[0] == "invalid Programme:"
+    fields = [line.split(":")[0] for line in lines[1:]]
+    assert fields == ["  - field 'buyer'", "  - field 'quantity'"]
 
 
 # -- help and start-up ---------------------------------------------------------------------

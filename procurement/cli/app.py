@@ -62,9 +62,11 @@ def _edtf(value: str | None) -> str | None:
     from procurement.domain.dates import PartialDate
 
     try:
-        PartialDate.parse(value)
+        parsed = PartialDate.parse(value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    if parsed.latest is None:
+        raise typer.BadParameter(f"{value!r} has no last day; give a date that ends")
     return value
 
 
@@ -681,16 +683,12 @@ def _explain(error: Exception) -> tuple[int, str]:
     from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError
 
-    from procurement.errors import InvalidData, ProcurementError
+    from procurement.errors import InvalidData, ProcurementError, validation_problems
 
     if isinstance(error, InvalidData):
         return EXIT_DATA, str(error)
     if isinstance(error, ValidationError):
-        problems = [
-            f"  - field {'.'.join(str(part) for part in item['loc'])!r}: "
-            f"{item['msg'].removeprefix('Value error, ')}"
-            for item in error.errors()
-        ]
+        problems = [f"  - {problem}" for problem in validation_problems(error)]
         return EXIT_DATA, "\n".join([f"invalid {error.title}:", *problems])
     if isinstance(error, ProcurementError):
         return EXIT_USAGE, str(error)

@@ -16,7 +16,7 @@ do): pending claims are refused, rejected ones skipped, accepted ones loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +29,7 @@ from procurement.domain.officials import Official
 from procurement.domain.platforms import Platform
 from procurement.domain.programmes import Programme
 from procurement.domain.sources import Source, sha256_hex
-from procurement.errors import InvalidData, Problem, raise_problems
+from procurement.errors import InvalidData, Problem, raise_problems, validation_problems
 from procurement.loading.batch import Batch, Entry, Origin, SourceDocument
 
 __all__ = ["KEYS", "fixture_files", "read_fixtures"]
@@ -71,10 +71,6 @@ def _strip_lines(value: Any) -> Any:
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
-
-
-def _field(loc: Sequence[int | str]) -> str:
-    return ".".join(str(part) for part in loc) or "(record)"
 
 
 class _Reader:
@@ -144,8 +140,9 @@ class _Reader:
         try:
             return model.model_validate(_strip_lines(raw))
         except ValidationError as error:
-            for detail in error.errors():
-                self.problem(detail["msg"], raw.get(_LINE), record, _field(detail["loc"]))
+            self.problems.extend(
+                validation_problems(error, file=self.name, line=raw.get(_LINE), record=record)
+            )
             return None
 
     def origin(self, raw: dict[str, Any]) -> Origin:

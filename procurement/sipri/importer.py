@@ -29,7 +29,7 @@ from procurement.domain.lifecycle import Kind, Status
 from procurement.domain.platforms import Platform, alias_key
 from procurement.domain.programmes import Programme
 from procurement.domain.sources import Citation, Source, SourceKind, sha256_hex
-from procurement.errors import DatabaseError, InvalidData, Problem
+from procurement.errors import DatabaseError, InvalidData, Problem, validation_problems
 from procurement.loading.batch import Batch, Entry, Origin, SourceDocument
 from procurement.sipri import deals
 from procurement.sipri.parties import party
@@ -485,14 +485,9 @@ def _plan(
         except ValidationError as error:
             # A value the model refuses makes a bad row, like a malformed one.
             invalid.extend(
-                Problem(
-                    detail["msg"].removeprefix("Value error, "),
-                    file=origin_name,
-                    line=row.line,
-                    record=f"row at line {row.line}",
-                    field=".".join(str(part) for part in detail["loc"]) or None,
+                validation_problems(
+                    error, file=origin_name, line=row.line, record=f"row at line {row.line}"
                 )
-                for detail in error.errors()
             )
             continue
         origin = Origin(origin_name, row.line)
