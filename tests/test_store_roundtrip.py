@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from procurement import (
     Tracker,
 )
 from procurement.domain.sources import sha256_hex
+from procurement.store import sql
 from tests.strategies import RECENT_DAYS, edtf_strings
 
 TEXT = (
@@ -179,3 +181,20 @@ def test_any_valid_event_round_trips(
     assert str(event.effective) == effective
     # Examples share the database: the same claim made twice is the same event.
     assert [e for e in tracker.events("prop") if e.id == event.id] == [event]
+
+
+def test_seeding_and_reading_in_small_chunks_give_the_same_records(
+    tracker: Tracker, seeded: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long id lists go to the database in chunks; two ids per statement must store and
+    read exactly what one statement does, in the same order."""
+    monkeypatch.setattr(sql, "CHUNK", 2)
+    tracker.seed()
+    for read in ("programmes", "platforms", "sources", "officials", "engagements"):
+        assert getattr(tracker, read)() == getattr(seeded, read)(), read
+    for programme in seeded.programmes():
+        mine, theirs = tracker.events(programme.id), seeded.events(programme.id)
+        assert [e.model_dump(exclude={"recorded_at"}) for e in mine] == [
+            e.model_dump(exclude={"recorded_at"}) for e in theirs
+        ]
+    assert tracker.history() == seeded.history()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, insert, select, update
@@ -386,8 +386,10 @@ class _Validator:
             self.published[entry.value.source.id] = last_day
         return texts
 
+    @cached_property
     def _source_ids(self) -> list[str]:
-        """Every stored source id, for suggestions when a citation names none of them."""
+        """Every stored source id, for suggestions when a citation names none of them (read
+        once, on the first unknown source)."""
         return list(self.session.scalars(select(SourceRow.id)))
 
     def _citations(
@@ -400,7 +402,7 @@ class _Validator:
         for index, citation in enumerate(citations):
             field_name = f"citations[{index}]"
             if citation.source not in texts:
-                known = [*texts, *self._source_ids()]
+                known = [*texts, *self._source_ids]
                 self.problem(
                     f"unknown source {citation.source!r}{_closest(citation.source, known)}",
                     category="reference",

@@ -32,6 +32,7 @@ from procurement.store.schema import (
     SipriDealRow,
     SourceRow,
 )
+from procurement.store.sql import binary
 from procurement.tracker import Tracker
 
 __all__ = ["export_sipri", "sipri_text"]
@@ -144,7 +145,7 @@ def sipri_text(tracker: Tracker, *, generated: dt.date | None = None) -> str:
         transfers = select(ProgrammeRow).where(
             ProgrammeRow.kind.not_in([Kind.AGREEMENT.value, Kind.INITIATIVE.value])
         )
-        for programme in session.scalars(transfers.order_by(ProgrammeRow.id)):
+        for programme in session.scalars(transfers.order_by(binary(ProgrammeRow.id))):
             deal = deals.get(programme.id)
             if deal is not None:
                 writer.writerow(_sipri_row(deal))

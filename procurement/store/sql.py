@@ -3,6 +3,7 @@ chunks (PostgreSQL and SQLite cap the bound parameters of one statement)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -13,12 +14,14 @@ __all__ = ["CHUNK", "binary", "chunks"]
 
 T = TypeVar("T")
 
-CHUNK = 5000
-"""Values per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters."""
+CHUNK = 5000 if sqlite3.sqlite_version_info >= (3, 32) else 900
+"""Values per IN list: well under the bound parameters a statement may carry (PostgreSQL
+65,535; SQLite 32,766, or 999 before version 3.32, which some Linux distributions ship)."""
 
 
-def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    """`values` in slices of at most `size`, for one statement each."""
+def chunks(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size` (default `CHUNK`), for one statement each."""
+    size = size or CHUNK
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
