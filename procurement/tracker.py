@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, NoReturn, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import URL
@@ -32,6 +32,7 @@ from procurement.queries.results import Conflict, ProgrammeStatus, StatusChange,
 from procurement.queries.temporal import (
     Filters,
     TemporalQueries,
+    named_filters,
     platform_family,
     programme_ids,
 )
@@ -94,10 +95,15 @@ def _citations(citations: Iterable[CitationLike]) -> tuple[Citation, ...]:
 
 def _one(found: Sequence[T], what: str, name: str, closest: Iterable[str] = ()) -> T:
     if not found:
-        import difflib
-
-        raise NotFound(what, name, difflib.get_close_matches(name, list(closest), n=3, cutoff=0.5))
+        _not_found(what, name, closest)
     return found[0]
+
+
+def _not_found(what: str, name: str, closest: Iterable[str]) -> NoReturn:
+    """Raise `NotFound`, suggesting the three closest of `closest`."""
+    import difflib
+
+    raise NotFound(what, name, difflib.get_close_matches(name, list(closest), n=3, cutoff=0.5))
 
 
 class Tracker:
@@ -347,21 +353,15 @@ class Tracker:
         alias, variants included), or of every programme, in time order."""
         with self._read() as connection:
             if programme_or_platform is None:
-                filters = Filters()
-            elif connection.scalar(
-                select(ProgrammeRow.id).where(ProgrammeRow.id == programme_or_platform)
-            ):
-                filters = Filters(programmes=(programme_or_platform,))
+                filters: Filters | None = Filters()
             else:
-                family = platform_family(connection, programme_or_platform)
-                if family:
-                    filters = Filters(platforms=family)
-                else:
-                    candidates = [
-                        *connection.scalars(select(ProgrammeRow.id)),
-                        *connection.scalars(select(AliasRow.alias)),
-                    ]
-                    _one([], "programme or platform", programme_or_platform, candidates)
+                filters = named_filters(connection, programme_or_platform)
+            if filters is None:
+                candidates = [
+                    *connection.scalars(select(ProgrammeRow.id)),
+                    *connection.scalars(select(AliasRow.alias)),
+                ]
+                _not_found("programme or platform", str(programme_or_platform), candidates)
             return TemporalQueries(connection).history(_day(known_at, "known_at"), filters)
 
     def changes(

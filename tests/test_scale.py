@@ -90,11 +90,11 @@ def test_a_correction_hides_what_it_corrects_from_when_it_became_known(tracker: 
 
 @pytest.mark.slow
 def test_the_as_of_query_for_one_programme_uses_the_index(db_url: str, backend: str) -> None:
-    """At 100,000 status events, PostgreSQL answers "status of X on D" from the index:
-    EXPLAIN shows no sequential scan over status_events."""
+    """At 100,000 status events, PostgreSQL answers "status of X on D" and "history of a
+    platform" from the index: EXPLAIN shows no sequential scan over status_events."""
     if backend != "postgresql":
         pytest.skip("EXPLAIN plans are PostgreSQL's")
-    from procurement.queries.temporal import _status_statement
+    from procurement.queries.temporal import _history_statement, _status_statement, named_filters
 
     with Tracker.open(db_url) as tracker:
         tracker.load_many(synthetic_batches(World(programmes=10_000, platforms=500, sources=5000)))
@@ -106,6 +106,13 @@ def test_the_as_of_query_for_one_programme_uses_the_index(db_url: str, backend: 
             )
             sql = asked.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
             plan = connection.exec_driver_sql(f"EXPLAIN {sql}").all()
-    lines = "\n".join(row[0] for row in plan)
-    assert "Seq Scan on status_events" not in lines, lines
-    assert "ix_status_events_programme_order" in lines, lines
+            family = named_filters(connection, "platform-7")
+            assert family is not None
+            history = _history_statement(False, family.shape()).params(**family.params())
+            literal = {"literal_binds": True}
+            sql = history.compile(dialect=connection.dialect, compile_kwargs=literal)
+            history_plan = connection.exec_driver_sql(f"EXPLAIN {sql}").all()
+    for rows in (plan, history_plan):
+        lines = "\n".join(row[0] for row in rows)
+        assert "Seq Scan on status_events" not in lines, lines
+        assert "ix_status_events_programme_order" in lines, lines

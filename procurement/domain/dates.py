@@ -112,8 +112,10 @@ class PartialDate:
         return _parse_text(value.strip())
 
     @staticmethod
+    @functools.lru_cache(maxsize=65536)
     def cached(text: str) -> PartialDate:
-        """Parse EDTF text that is known to be clean (as stored), memoised."""
+        """Parse EDTF text that is known to be clean (as stored), memoised: a hit costs one
+        C-level cache lookup, which matters when a query returns 100,000 dates."""
         return _parse_text(text)
 
     @classmethod

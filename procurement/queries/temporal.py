@@ -49,6 +49,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 
@@ -75,7 +76,7 @@ from procurement.store.schema import (
 )
 from procurement.store.sql import binary, chunks
 
-__all__ = ["Filters", "TemporalQueries", "platform_family", "programme_ids"]
+__all__ = ["Filters", "TemporalQueries", "named_filters", "platform_family", "programme_ids"]
 
 ALIASES = table_of(AliasRow)
 EVENTS = table_of(EventRow)
@@ -102,7 +103,7 @@ def _trusted(model: type[M], values: dict[str, Any]) -> M:
     does, without its per-call overhead, for results of a hundred thousand rows. The
     models are frozen, so instances may share their set of fields (pydantic copies it
     before any change)."""
-    instance = object.__new__(model)
+    instance = _new(model)
     _set(instance, "__dict__", values)
     _set(instance, "__pydantic_fields_set__", _FIELDS[model])
     _set(instance, "__pydantic_extra__", None)
@@ -110,12 +111,37 @@ def _trusted(model: type[M], values: dict[str, Any]) -> M:
     return instance
 
 
+def _trusted_all(model: type[M], values: Iterable[dict[str, Any]]) -> list[M]:
+    """`_trusted` for every result of a query, in one loop with no call per result (the
+    calls cost as much as the rest), and with the garbage collector paused."""
+    fields = _FIELDS[model]
+    built: list[M] = []
+    append = built.append
+    with _bulk():
+        for value in values:
+            instance = _new(model)
+            _set(instance, "__dict__", value)
+            _set(instance, "__pydantic_fields_set__", fields)
+            _set(instance, "__pydantic_extra__", None)
+            _set(instance, "__pydantic_private__", None)
+            append(instance)
+    return built
+
+
+_new = object.__new__
 _set = object.__setattr__
 _FIELDS: dict[type[BaseModel], set[str]] = {
     model: set(model.model_fields)
     for model in (ProgrammeStatus, StatusChange, StatusDiff, QuotedCitation)
 }
 _date = PartialDate.cached
+
+
+def _source_list(joined: str | None) -> list[str]:
+    """The distinct source ids of a '|'-joined aggregate, sorted."""
+    if not joined:
+        return []
+    return sorted(set(joined.split("|"))) if "|" in joined else [joined]
 
 
 @contextmanager
@@ -163,7 +189,7 @@ class Filters:
             "f_supplier": self.supplier,
             "f_kind": self.kind.value if self.kind else None,
         }
-        return {k: v for k, v, on in zip(values, values.values(), self.shape(), strict=True) if on}
+        return {k: v for (k, v), on in zip(values.items(), self.shape(), strict=True) if on}
 
 
 def _family(ident: Any, key: Any) -> Any:
@@ -428,7 +454,12 @@ def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
     event = EVENTS.alias("e")
     steps = (
         select(
-            event,
+            # Only the columns the answer needs: the window's rows are materialised.
+            event.c.id,
+            event.c.programme_id,
+            event.c.status,
+            event.c.effective,
+            *_history_order(event)[:3],
             func.lag(event.c.status)
             .over(partition_by=event.c.programme_id, order_by=_history_order(event))
             .label("from_status"),
@@ -483,6 +514,28 @@ def platform_family(connection: Connection, name: str) -> tuple[str, ...]:
     family = _family(bindparam("id"), bindparam("key"))
     found = connection.scalars(select(family.c.id), {"id": name, "key": alias_key(name)})
     return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=1)
+def _named_statement() -> Any:
+    """The programme with id :id, and the platform family that :id names (`_family`)."""
+    family = _family(bindparam("id"), bindparam("key"))
+    return union_all(
+        select(literal("programme").label("what"), PROGRAMMES.c.id).where(
+            PROGRAMMES.c.id == bindparam("id")
+        ),
+        select(literal("platform").label("what"), family.c.id),
+    )
+
+
+def named_filters(connection: Connection, name: str) -> Filters | None:
+    """The programmes a name covers, in one round trip: the programme with that id, else
+    the family of the platform it names; None when it names neither."""
+    rows = connection.execute(_named_statement(), {"id": name, "key": alias_key(name)}).all()
+    if any(what == "programme" for what, _ in rows):
+        return Filters(programmes=(name,))
+    family = tuple(sorted(ident for _, ident in rows))
+    return Filters(platforms=family) if family else None
 
 
 def programme_ids(connection: Connection, filters: Filters) -> list[str]:
@@ -559,40 +612,40 @@ class TemporalQueries:
                 "status": _STATUSES[status] if status is not None else None,
                 "since": _date(effective) if status is not None else None,
                 "certain": bool(certain),
-                "sources": sorted(set(by.split("|"))) if by else [],
+                "sources": _source_list(by),
             },
         )
 
     @staticmethod
     def _steps(rows: Sequence[Sequence[Any]]) -> list[StatusChange]:
         """Group the rows of `_with_citations` (one per citation) into steps."""
-        steps: list[StatusChange] = []
+        steps: list[dict[str, Any]] = []
+        quotes: list[dict[str, Any]] = []
+        owners: list[list[QuotedCitation]] = []
+        citations: list[QuotedCitation] = []
         last = None
-        with _bulk():
-            for event, programme, title, kind, platform, before, status, effective, *cite in rows:
-                if event != last:
-                    citations: list[QuotedCitation] = []
-                    steps.append(
-                        _trusted(
-                            StatusChange,
-                            {
-                                "programme": programme,
-                                "title": title,
-                                "kind": _KINDS[kind],
-                                "platform": platform,
-                                "from_status": _STATUSES[before] if before else None,
-                                "to_status": _STATUSES[status],
-                                "effective": _date(effective),
-                                "citations": citations,
-                            },
-                        )
-                    )
-                    last = event
-                if cite[0] is not None:
-                    citations.append(
-                        _trusted(QuotedCitation, {"source": cite[0], "quote": cite[1]})
-                    )
-        return steps
+        for event, programme, title, kind, platform, before, status, when, source, quote in rows:
+            if event != last:
+                citations = []
+                steps.append(
+                    {
+                        "programme": programme,
+                        "title": title,
+                        "kind": _KINDS[kind],
+                        "platform": platform,
+                        "from_status": _STATUSES[before] if before else None,
+                        "to_status": _STATUSES[status],
+                        "effective": _date(when),
+                        "citations": citations,
+                    }
+                )
+                last = event
+            if source is not None:
+                quotes.append({"source": source, "quote": quote})
+                owners.append(citations)
+        for owner, quoted in zip(owners, _trusted_all(QuotedCitation, quotes), strict=True):
+            owner.append(quoted)
+        return _trusted_all(StatusChange, steps)
 
     # -- the questions ---------------------------------------------------------------------
 
@@ -619,8 +672,37 @@ class TemporalQueries:
         if status is not None:
             params["status"] = status.value
         rows = self.connection.execute(statement, params).all()
-        with _bulk():
-            return [self._status(row, as_of) for row in rows]
+        return _trusted_all(
+            ProgrammeStatus,
+            (
+                {
+                    "programme": ident,
+                    "title": title,
+                    "kind": _KINDS[kind],
+                    "platform": platform,
+                    "buyer": buyer,
+                    "supplier": supplier,
+                    "quantity": quantity,
+                    "status": _STATUSES[status] if status is not None else None,
+                    "since": _date(effective) if status is not None else None,
+                    "certain": bool(certain),
+                    "sources": _source_list(by),
+                }
+                for (
+                    ident,
+                    title,
+                    kind,
+                    platform,
+                    buyer,
+                    supplier,
+                    quantity,
+                    status,
+                    effective,
+                    certain,
+                    by,
+                ) in rows
+            ),
+        )
 
     def history(self, known_at: dt.date | None, filters: Filters) -> list[StatusChange]:
         """Every current event of the programmes, in time order, with the status before it."""
@@ -650,26 +732,37 @@ class TemporalQueries:
         params = {"day_a": a, "day_b": b, "known_at": known_at, **filters.params()}
 
         rows = self.connection.execute(statement, params).all()
-        return [
-            _trusted(
-                StatusDiff,
+        return _trusted_all(
+            StatusDiff,
+            (
                 {
-                    "programme": row.id,
-                    "title": row.title,
-                    "kind": _KINDS[row.kind],
-                    "platform": row.platform_name,
+                    "programme": ident,
+                    "title": title,
+                    "kind": _KINDS[kind],
+                    "platform": platform,
                     "a": a,
                     "b": b,
-                    "status_a": _STATUSES[row.status_a] if row.status_a else None,
-                    "status_b": _STATUSES[row.status_b] if row.status_b else None,
-                    "since_a": _date(row.since_a) if row.since_a else None,
-                    "since_b": _date(row.since_b) if row.since_b else None,
-                    "certain_a": bool(row.certain_a),
-                    "certain_b": bool(row.certain_b),
-                },
-            )
-            for row in rows
-        ]
+                    "status_a": _STATUSES[status_a] if status_a else None,
+                    "status_b": _STATUSES[status_b] if status_b else None,
+                    "since_a": _date(since_a) if since_a else None,
+                    "since_b": _date(since_b) if since_b else None,
+                    "certain_a": bool(certain_a),
+                    "certain_b": bool(certain_b),
+                }
+                for (
+                    ident,
+                    title,
+                    kind,
+                    platform,
+                    status_a,
+                    since_a,
+                    certain_a,
+                    status_b,
+                    since_b,
+                    certain_b,
+                ) in rows
+            ),
+        )
 
     def conflicts(self, known_at: dt.date | None, filters: Filters) -> list[Conflict]:
         """Pairs of current claims, from sources with none in common, that disagree."""
