@@ -98,22 +98,12 @@ _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
 
 
-def _trusted(model: type[M], values: dict[str, Any]) -> M:
-    """A result model from values the store already guarantees: what `model_construct`
-    does, without its per-call overhead, for results of a hundred thousand rows. The
-    models are frozen, so instances may share their set of fields (pydantic copies it
-    before any change)."""
-    instance = _new(model)
-    _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", _FIELDS[model])
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
-    return instance
-
-
 def _trusted_all(model: type[M], values: Iterable[dict[str, Any]]) -> list[M]:
-    """`_trusted` for every result of a query, in one loop with no call per result (the
-    calls cost as much as the rest), and with the garbage collector paused."""
+    """Result models from values the store already guarantees: what `model_construct`
+    does, without its per-call overhead, for answers of a hundred thousand rows, in one
+    loop (a call per result would cost as much as the rest) with the garbage collector
+    paused. The models are frozen, so instances may share their set of fields (pydantic
+    copies it before any change)."""
     fields = _FIELDS[model]
     built: list[M] = []
     append = built.append
@@ -590,30 +580,45 @@ class TemporalQueries:
             )
             if known_at is not None:
                 query = query.where(SOURCES.c.published_latest <= known_at)
-            for event_id, source, quote in self.connection.execute(query):
-                found[event_id].append(_trusted(QuotedCitation, {"source": source, "quote": quote}))
+            rows = self.connection.execute(query).all()
+            quoted = _trusted_all(QuotedCitation, ({"source": s, "quote": q} for _, s, q in rows))
+            for (event_id, _, _), citation in zip(rows, quoted, strict=True):
+                found[event_id].append(citation)
         return found
 
     @staticmethod
-    def _status(row: Sequence[Any], as_of: dt.date) -> ProgrammeStatus:
-        ident, title, kind, platform, buyer, supplier, quantity, status, effective, certain, by = (
-            row
-        )
-        return _trusted(
+    def _statuses(rows: Iterable[Sequence[Any]]) -> list[ProgrammeStatus]:
+        """Status results from rows of `_status_columns`."""
+        return _trusted_all(
             ProgrammeStatus,
-            {
-                "programme": ident,
-                "title": title,
-                "kind": _KINDS[kind],
-                "platform": platform,
-                "buyer": buyer,
-                "supplier": supplier,
-                "quantity": quantity,
-                "status": _STATUSES[status] if status is not None else None,
-                "since": _date(effective) if status is not None else None,
-                "certain": bool(certain),
-                "sources": _source_list(by),
-            },
+            (
+                {
+                    "programme": ident,
+                    "title": title,
+                    "kind": _KINDS[kind],
+                    "platform": platform,
+                    "buyer": buyer,
+                    "supplier": supplier,
+                    "quantity": quantity,
+                    "status": _STATUSES[status] if status is not None else None,
+                    "since": _date(effective) if status is not None else None,
+                    "certain": bool(certain),
+                    "sources": _source_list(by),
+                }
+                for (
+                    ident,
+                    title,
+                    kind,
+                    platform,
+                    buyer,
+                    supplier,
+                    quantity,
+                    status,
+                    effective,
+                    certain,
+                    by,
+                ) in rows
+            ),
         )
 
     @staticmethod
@@ -655,7 +660,7 @@ class TemporalQueries:
         """The status of one programme as of a date (None: no such programme)."""
         params = {"programme": programme, "as_of": as_of, "known_at": known_at}
         row = self.connection.execute(_status_statement(known_at is not None), params).first()
-        return None if row is None else self._status(row, as_of)
+        return None if row is None else self._statuses([row])[0]
 
     def snapshot(
         self,
@@ -671,38 +676,7 @@ class TemporalQueries:
         params = {"as_of": as_of, "known_at": known_at, **filters.params()}
         if status is not None:
             params["status"] = status.value
-        rows = self.connection.execute(statement, params).all()
-        return _trusted_all(
-            ProgrammeStatus,
-            (
-                {
-                    "programme": ident,
-                    "title": title,
-                    "kind": _KINDS[kind],
-                    "platform": platform,
-                    "buyer": buyer,
-                    "supplier": supplier,
-                    "quantity": quantity,
-                    "status": _STATUSES[status] if status is not None else None,
-                    "since": _date(effective) if status is not None else None,
-                    "certain": bool(certain),
-                    "sources": _source_list(by),
-                }
-                for (
-                    ident,
-                    title,
-                    kind,
-                    platform,
-                    buyer,
-                    supplier,
-                    quantity,
-                    status,
-                    effective,
-                    certain,
-                    by,
-                ) in rows
-            ),
-        )
+        return self._statuses(self.connection.execute(statement, params).all())
 
     def history(self, known_at: dt.date | None, filters: Filters) -> list[StatusChange]:
         """Every current event of the programmes, in time order, with the status before it."""
