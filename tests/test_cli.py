@@ -399,7 +399,7 @@ def test_help_does_not_load_the_database_layer() -> None:
     assert done.returncode == 0, done.stderr
 
 
-SAMPLE = Path(__file__).parent / "data" / "sipri" / "trade-register-2024.csv"
+SAMPLE = Path(__file__).parent / "data" / "sipri-sample" / "register-2024.csv"
 
 
 def test_import_sipri_refuses_a_malformed_row_unless_told_to_skip(
@@ -407,7 +407,7 @@ def test_import_sipri_refuses_a_malformed_row_unless_told_to_skip(
 ) -> None:
     """Exit 2 naming the line, nothing written; --skip-bad-rows reports it and goes on."""
     done = run("import", "sipri", str(SAMPLE), "--db", db_url)
-    _one_line_error(done, 2, "trade-register-2024.csv:23")
+    _one_line_error(done, 2, "register-2024.csv:23")
     assert json.loads(run("programmes", "--db", db_url, "-f", "json").stdout) == []
     done = run("import", "sipri", str(SAMPLE), "--db", db_url, "--skip-bad-rows")
     assert done.returncode == 0, done.stderr

@@ -24,9 +24,9 @@ from procurement.sipri.export import export_sipri
 from procurement.sipri.register import read_register
 from procurement.store.schema import EventRow, ProgrammeRow
 
-DATA = Path(__file__).parent / "data" / "sipri"
-OLDER = DATA / "trade-register-2024.csv"
-NEWER = DATA / "trade-register-2025.csv"
+DATA = Path(__file__).parent / "data" / "sipri-sample"
+OLDER = DATA / "register-2024.csv"
+NEWER = DATA / "register-2025.csv"
 SHARED = Path(
     os.environ.get(
         "PROCUREMENT_SIPRI_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "sipri"
@@ -54,7 +54,7 @@ def test_the_register_is_read_with_its_release_date_and_repaired_rows() -> None:
     assert len(register.rows) == 9
     hermes = next(r for r in register.rows if r.designation == "Hermes-900")
     assert hermes.comments == "3-year lease;\nfor use with UN peacekeeping forces in Mali"
-    assert hermes.tiv_total == "9"
+    assert hermes.tiv_total == "10.9"
     p8 = register.rows[0]
     assert (p8.order_year, p8.delivery_years, p8.complete) == (2009, (2012, 2013, 2014, 2015), True)
     ai25 = next(r for r in register.rows if r.designation == "AI-25")
@@ -79,7 +79,7 @@ def test_variants_and_categories_come_from_sipri_text() -> None:
 
 def test_a_malformed_row_stops_the_import_with_nothing_written(tracker: Tracker) -> None:
     """The error names file, line and field; no programme, source or event is stored."""
-    with pytest.raises(InvalidData, match=r"trade-register-2024.csv:23.*'Year of order'"):
+    with pytest.raises(InvalidData, match=r"register-2024.csv:23.*'Year of order'"):
         tracker.import_sipri(OLDER)
     assert tracker.programmes() == [] and tracker.sources() == []
 
