@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from procurement import Platform, Programme, Source, SourceKind, Tracker
+from procurement import Platform, Programme, Tracker
 from procurement.errors import InvalidData, NotFound
 from procurement.queries.results import ProgrammeStatus, StatusChange, StatusDiff
+from tests.sources import add_datasets
 
 FORMATS = ["table", "json", "csv", "md"]
 FRAMEWORK = "us-india-defence-framework-2025"
@@ -146,15 +147,7 @@ def test_square_brackets_in_names_are_printed_as_written(
     from procurement.cli import output
     from procurement.cli.formats import Format, render
 
-    tracker.add_source(
-        Source(
-            id="memo",
-            kind=SourceKind.DATASET,
-            title="memo",
-            published="2025-01-01",
-            sha256="ab" * 32,
-        )
-    )
+    add_datasets(tracker, {"memo": "2025-01-01"})
     title, platform = "Lot [red]2[/red] of [/b] spares", "Mk [bold]II[/]"
     tracker.add_platform(Platform(id="mk-ii", name=platform))
     tracker.add_programme(

@@ -12,11 +12,10 @@ from procurement import (
     NotFound,
     Platform,
     Programme,
-    Source,
-    SourceKind,
     Status,
     Tracker,
 )
+from tests.sources import add_datasets
 
 FRAMEWORK = "us-india-defence-framework-2025"
 
@@ -183,16 +182,7 @@ def test_a_source_citing_both_claims_settles_a_conflict_only_once_published(
 ) -> None:
     """Two claims backed by one source are one account, not a disagreement; before that
     source was published, they were two sources disagreeing."""
-    for ident, published in [("a", "2020-01-01"), ("b", "2020-06-01"), ("both", "2021-01-01")]:
-        tracker.add_source(
-            Source(
-                id=ident,
-                kind=SourceKind.DATASET,
-                title=ident,
-                published=published,
-                sha256=ident.encode().hex().ljust(64, "0"),
-            )
-        )
+    add_datasets(tracker, {"a": "2020-01-01", "b": "2020-06-01", "both": "2021-01-01"})
     tracker.add_programme(Programme(id="p", title="P", kind="acquisition", buyer="IN"))
     tracker.record_status("p", "planned", "2019-05", [("a", "q"), ("both", "q")])
     tracker.record_status("p", "announced", "2019-05", [("b", "q"), ("both", "q")])

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from procurement import Programme, Source, SourceKind, Tracker
+from procurement import Programme, Tracker
 from procurement.store import bulk
 from procurement.testing.synthetic import World, synthetic_batches
+from tests.sources import add_datasets
 
 SMALL = World(programmes=300, platforms=50, sources=400, chunk=150)
 
@@ -46,16 +47,7 @@ def test_the_bulk_path_loads_what_row_by_row_inserts_load(
 
 
 def _setup(tracker: Tracker) -> None:
-    for ident, published in [("early", "2020-01-01"), ("late", "2022-01-01"), ("fix", "2023")]:
-        tracker.add_source(
-            Source(
-                id=ident,
-                kind=SourceKind.DATASET,
-                title=ident,
-                published=published,
-                sha256=ident.encode().hex().ljust(64, "0"),
-            )
-        )
+    add_datasets(tracker, {"early": "2020-01-01", "late": "2022-01-01", "fix": "2023"})
     tracker.add_programme(Programme(id="p", title="P", kind="acquisition", buyer="IN"))
 
 

@@ -14,8 +14,6 @@ from procurement import (
     InvalidData,
     Kind,
     Programme,
-    Source,
-    SourceKind,
     Status,
     Tracker,
 )
@@ -23,6 +21,7 @@ from procurement.sipri.deals import category_of, variant_of
 from procurement.sipri.export import export_sipri
 from procurement.sipri.register import read_register
 from procurement.store.schema import EventRow, ProgrammeRow
+from tests.sources import add_datasets
 
 DATA = Path(__file__).parent / "data" / "sipri-sample"
 OLDER = DATA / "register-2024.csv"
@@ -274,16 +273,7 @@ def test_the_export_writes_the_corrected_year_not_the_replaced_one(
     tracker: Tracker, tmp_path: Path
 ) -> None:
     """A correction replaces the order year the export states; the old claim is history."""
-    for ident, published in [("report", "2020-01-01"), ("erratum", "2021-01-01")]:
-        tracker.add_source(
-            Source(
-                id=ident,
-                kind=SourceKind.DATASET,
-                title=ident,
-                published=published,
-                sha256=ident.encode().hex().ljust(64, "0"),
-            )
-        )
+    add_datasets(tracker, {"report": "2020-01-01", "erratum": "2021-01-01"})
     tracker.add_programme(Programme(id="p", title="P", kind="acquisition", buyer="IN"))
     tracker.record_status("p", "contracted", "2018", [("report", "q")])
 
