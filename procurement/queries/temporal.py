@@ -74,7 +74,7 @@ from procurement.store.schema import (
     SourceRow,
     table_of,
 )
-from procurement.store.sql import binary, chunks
+from procurement.store.sql import SEPARATOR, binary, chunks, joined
 
 __all__ = ["Filters", "TemporalQueries", "named_filters", "platform_family", "programme_ids"]
 
@@ -127,11 +127,11 @@ _FIELDS: dict[type[BaseModel], set[str]] = {
 _date = PartialDate.cached
 
 
-def _source_list(joined: str | None) -> list[str]:
-    """The distinct source ids of a '|'-joined aggregate, sorted."""
-    if not joined:
+def _source_list(ids: str | None) -> list[str]:
+    """The distinct source ids of a `joined` aggregate, sorted."""
+    if not ids:
         return []
-    return sorted(set(joined.split("|"))) if "|" in joined else [joined]
+    return sorted(set(ids.split(SEPARATOR))) if SEPARATOR in ids else [ids]
 
 
 @contextmanager
@@ -276,10 +276,8 @@ def _chosen(dialect: str, day: Any, known: bool, shape: tuple[bool, ...], name: 
 
 
 def _sources(event_id: ColumnElement[int], known: bool) -> ColumnElement[str]:
-    """The ids of an event's sources known at :known_at, joined by '|'."""
-    query = select(func.aggregate_strings(CITATIONS.c.source_id, "|")).where(
-        CITATIONS.c.event_id == event_id
-    )
+    """The ids of an event's sources known at :known_at, joined by `SEPARATOR`."""
+    query = select(joined(CITATIONS.c.source_id)).where(CITATIONS.c.event_id == event_id)
     if known:
         query = query.select_from(
             CITATIONS.join(SOURCES, CITATIONS.c.source_id == SOURCES.c.id)
