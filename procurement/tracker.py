@@ -351,18 +351,19 @@ class Tracker:
     ) -> list[StatusChange]:
         """Every status change of a programme, or of all programmes of a platform (any
         alias, variants included), or of every programme, in time order."""
+        day = _day(known_at, "known_at")
         with self._read() as connection:
+            queries = TemporalQueries(connection)
             if programme_or_platform is None:
-                filters: Filters | None = Filters()
-            else:
-                filters = named_filters(connection, programme_or_platform)
-            if filters is None:
+                return queries.history(day, Filters())
+            found = queries.history_of(programme_or_platform, day)
+            if not found and named_filters(connection, programme_or_platform) is None:
                 candidates = [
                     *connection.scalars(select(ProgrammeRow.id)),
                     *connection.scalars(select(AliasRow.alias)),
                 ]
-                _not_found("programme or platform", str(programme_or_platform), candidates)
-            return TemporalQueries(connection).history(_day(known_at, "known_at"), filters)
+                _not_found("programme or platform", programme_or_platform, candidates)
+            return found
 
     def changes(
         self,

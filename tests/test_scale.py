@@ -83,10 +83,12 @@ def test_a_correction_hides_what_it_corrects_from_when_it_became_known(tracker: 
 @pytest.mark.slow
 def test_the_as_of_query_for_one_programme_uses_the_index(db_url: str, backend: str) -> None:
     """At 100,000 status events, PostgreSQL answers "status of X on D" and "history of a
-    platform" from the index: EXPLAIN shows no sequential scan over status_events."""
+    platform" from the index: EXPLAIN shows no sequential scan over status_events, nor
+    over the citations of a platform's history."""
     if backend != "postgresql":
         pytest.skip("EXPLAIN plans are PostgreSQL's")
-    from procurement.queries.temporal import _history_statement, _status_statement, named_filters
+    from procurement.domain.platforms import alias_key
+    from procurement.queries.temporal import _named_history_statement, _status_statement
 
     with Tracker.open(db_url) as tracker:
         tracker.load_many(synthetic_batches(World(programmes=10_000, platforms=500, sources=5000)))
@@ -98,9 +100,9 @@ def test_the_as_of_query_for_one_programme_uses_the_index(db_url: str, backend: 
             )
             sql = asked.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
             plan = connection.exec_driver_sql(f"EXPLAIN {sql}").all()
-            family = named_filters(connection, "platform-7")
-            assert family is not None
-            history = _history_statement(False, family.shape()).params(**family.params())
+            history = _named_history_statement("postgresql", False).params(
+                name="platform-7", key=alias_key("platform-7")
+            )
             literal = {"literal_binds": True}
             sql = history.compile(dialect=connection.dialect, compile_kwargs=literal)
             history_plan = connection.exec_driver_sql(f"EXPLAIN {sql}").all()
@@ -108,3 +110,5 @@ def test_the_as_of_query_for_one_programme_uses_the_index(db_url: str, backend: 
         lines = "\n".join(row[0] for row in rows)
         assert "Seq Scan on status_events" not in lines, lines
         assert "ix_status_events_programme_order" in lines, lines
+    lines = "\n".join(row[0] for row in history_plan)
+    assert "Seq Scan on event_citations" not in lines, lines

@@ -10,7 +10,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procurement import Citation, EventRef, Programme, Source, SourceKind, StatusEvent, Tracker
+from procurement import (
+    Citation,
+    EventRef,
+    Platform,
+    Programme,
+    Source,
+    SourceKind,
+    StatusEvent,
+    Tracker,
+)
 from procurement.loading.batch import Batch, Entry, SourceDocument
 from tests import reference
 from tests.conftest import clear
@@ -19,6 +28,9 @@ from tests.strategies import QUERY_DAYS, worlds
 EXAMPLES = int(os.environ.get("PROCUREMENT_PROPERTY_EXAMPLES", "0")) or (
     300 if os.environ.get("CI", "").lower() in ("1", "true", "yes") else 40
 )
+
+
+PLATFORM_OF = {"p1": "base", "p2": "variant"}
 
 
 def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
@@ -33,9 +45,17 @@ def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
             sha256=hashlib.sha256(s["id"].encode()).hexdigest(),
         )
         batch.sources.append(Entry(SourceDocument(source)))
+    # A platform with a variant: p1 is of the base, p2 of the variant, p0 of neither.
+    batch.platforms.append(Entry(Platform(id="base", name="Base", aliases=("Base Mk1",))))
+    batch.platforms.append(Entry(Platform(id="variant", name="Variant", variant_of="base")))
     for p in world["programmes"]:
+        platform = PLATFORM_OF.get(p["id"])
         batch.programmes.append(
-            Entry(Programme(id=p["id"], title=p["id"].upper(), kind=p["kind"], buyer="IN"))
+            Entry(
+                Programme(
+                    id=p["id"], title=p["id"].upper(), kind=p["kind"], buyer="IN", platform=platform
+                )
+            )
         )
     for e in world["events"] + world["corrections"]:
         supersedes = None
@@ -55,8 +75,17 @@ def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
         )
     tracker.load(batch)
     published = {s.id: s.published.latest for s in tracker.sources()}
+    names = {p.id: p.name for p in tracker.platforms()}
     programmes = {
-        p.id: reference.Programme(p.id, p.title, p.kind.value, None, p.buyer, p.supplier, None)
+        p.id: reference.Programme(
+            p.id,
+            p.title,
+            p.kind.value,
+            names[p.platform] if p.platform else None,
+            p.buyer,
+            p.supplier,
+            None,
+        )
         for p in tracker.programmes()
     }
     events = []
@@ -111,9 +140,15 @@ def test_sql_answers_match_the_reference_model(
     assert _dump(tracker.snapshot(as_of=as_of, known_at=known_at)) == model.snapshot(
         as_of, known_at
     )
-    assert _dump(tracker.history("p0", known_at=known_at)) == [
-        row for row in model.history(known_at) if row["programme"] == "p0"
-    ]
+    history = model.history(known_at)
+    for name, covered in [
+        ("p0", {"p0"}),
+        ("Base Mk1", {"p1", "p2"}),  # an alias of the base: its variant's programmes too
+        ("variant", {"p2"}),
+    ]:
+        assert _dump(tracker.history(name, known_at=known_at)) == [
+            row for row in history if row["programme"] in covered
+        ], name
     since, until = sorted([as_of, other])
     assert _dump(tracker.changes(since=since, until=until, known_at=known_at)) == model.changes(
         since, until, known_at

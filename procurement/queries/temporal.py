@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -92,6 +93,8 @@ DAY_B = bindparam("day_b", type_=Date)
 SINCE = bindparam("since", type_=Date)
 UNTIL = bindparam("until", type_=Date)
 STATUS = bindparam("status", type_=String)
+NAME = bindparam("name", type_=String)
+KEY = bindparam("key", type_=String)
 
 M = TypeVar("M", bound=BaseModel)
 _KINDS = {kind.value: kind for kind in Kind}
@@ -183,15 +186,45 @@ class Filters:
 
 
 def _family(ident: Any, key: Any) -> Any:
-    """The platform with this alias key (else this id), and all its variants at any depth;
-    the same precedence as `Tracker.resolve_platform`."""
+    """(id, name) of the platform with this alias key (else this id), and of all its
+    variants at any depth; the same precedence as `Tracker.resolve_platform`."""
     named = select(ALIASES.c.platform_id).where(ALIASES.c.key == key).scalar_subquery()
     family = (
-        select(PLATFORMS.c.id)
+        select(PLATFORMS.c.id, PLATFORMS.c.name)
         .where(PLATFORMS.c.id == func.coalesce(named, ident))
         .cte("family", recursive=True)
     )
-    return family.union_all(select(PLATFORMS.c.id).where(PLATFORMS.c.variant_of == family.c.id))
+    return family.union_all(
+        select(PLATFORMS.c.id, PLATFORMS.c.name).where(PLATFORMS.c.variant_of == family.c.id)
+    )
+
+
+def _covered() -> Any:
+    """The programmes :name covers, with their title, kind and platform name: the
+    programme with that id, else those of the platform family it names (`_family`)."""
+    family = _family(NAME, KEY)
+    other = PROGRAMMES.alias("named")
+    by_id = (
+        select(
+            PROGRAMMES.c.id,
+            PROGRAMMES.c.title,
+            PROGRAMMES.c.kind,
+            PLATFORMS.c.name.label("platform_name"),
+        )
+        .select_from(PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id))
+        .where(PROGRAMMES.c.id == NAME)
+    )
+    by_platform = (
+        select(PROGRAMMES.c.id, PROGRAMMES.c.title, PROGRAMMES.c.kind, family.c.name)
+        .select_from(PROGRAMMES.join(family, PROGRAMMES.c.platform_id == family.c.id))
+        .where(
+            # Redundant with the join, but SQLite then probes the platform index instead
+            # of scanning every programme.
+            PROGRAMMES.c.platform_id.in_(select(family.c.id)),
+            ~exists().where(other.c.id == NAME),
+        )
+    )
+    return union_all(by_id, by_platform).cte("covered")
 
 
 def _condition(shape: tuple[bool, ...], programme_id: ColumnElement[str]) -> ColumnElement[bool]:
@@ -398,49 +431,69 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
     )
 
 
-def _with_citations(steps: Any, known: bool) -> Select[Any]:
-    """Each step with its programme's title, kind and platform and, one row each, its
-    citations known at :known_at, in history order."""
-    citations: Any = CITATIONS
+def _with_citations(
+    steps: Any, known: bool, covered: Any = None, per_step: bool = False
+) -> Select[Any]:
+    """Each step with its programme's title, kind and platform (from `covered` when
+    given, else the tables) and, one row each, its citations known at :known_at, in
+    history order. `per_step`: look each step's citations up in the index (PostgreSQL,
+    for a few steps; it would otherwise hash all citations, not knowing how few)."""
+    cited: Any = CITATIONS
+    on: ColumnElement[bool] = CITATIONS.c.event_id == steps.c.id
     if known:
-        citations = CITATIONS.join(
-            SOURCES,
-            and_(CITATIONS.c.source_id == SOURCES.c.id, SOURCES.c.published_latest <= KNOWN_AT),
+        # A probe per citation: as a join, SQLite would first join every citation to
+        # its source.
+        on = and_(
+            on,
+            exists().where(
+                SOURCES.c.id == CITATIONS.c.source_id, SOURCES.c.published_latest <= KNOWN_AT
+            ),
         )
+    if per_step:
+        # OFFSET 0 keeps PostgreSQL from flattening the lateral subquery into a join.
+        cited = (
+            select(CITATIONS.c.id, CITATIONS.c.source_id, CITATIONS.c.quote)
+            .where(on)
+            .offset(literal_column("0"))
+            .lateral("cited")
+        )
+        on = true()
+    if covered is None:
+        programmes = steps.join(PROGRAMMES, PROGRAMMES.c.id == steps.c.programme_id).outerjoin(
+            PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
+        )
+        about = [PROGRAMMES.c.title, PROGRAMMES.c.kind, PLATFORMS.c.name]
+    else:
+        programmes = steps.join(covered, covered.c.id == steps.c.programme_id)
+        about = [covered.c.title, covered.c.kind, covered.c.platform_name]
     return (
         select(
             steps.c.id,
             steps.c.programme_id,
-            PROGRAMMES.c.title,
-            PROGRAMMES.c.kind,
-            PLATFORMS.c.name,
+            *about,
             steps.c.from_status,
             steps.c.status,
             steps.c.effective,
-            CITATIONS.c.source_id,
-            CITATIONS.c.quote,
+            cited.c.source_id,
+            cited.c.quote,
         )
-        .select_from(
-            steps.join(PROGRAMMES, PROGRAMMES.c.id == steps.c.programme_id)
-            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
-            .outerjoin(citations, CITATIONS.c.event_id == steps.c.id)
-        )
+        .select_from(programmes.outerjoin(cited, on))
         .order_by(
             steps.c.sort_start,
             steps.c.rank,
             steps.c.sort_end,
             binary(steps.c.programme_id),
             steps.c.id,
-            CITATIONS.c.id,
+            cited.c.id,
         )
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
-    """Every current event of the filtered programmes, with the status before it."""
+def _steps(known: bool, which: Callable[[ColumnElement[str]], ColumnElement[bool]]) -> Any:
+    """Every current event of the programmes whose id passes `which`, with the status
+    before it."""
     event = EVENTS.alias("e")
-    steps = (
+    return (
         select(
             # Only the columns the answer needs: the window's rows are materialised.
             event.c.id,
@@ -452,10 +505,25 @@ def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
             .over(partition_by=event.c.programme_id, order_by=_history_order(event))
             .label("from_status"),
         )
-        .where(current(event, known), _condition(shape, event.c.programme_id))
+        .where(current(event, known), which(event.c.programme_id))
         .subquery("steps")
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
+    """Every current event of the filtered programmes, with the status before it."""
+    steps = _steps(known, functools.partial(_condition, shape))
     return _with_citations(steps, known)
+
+
+@functools.lru_cache(maxsize=256)
+def _named_history_statement(dialect: str, known: bool) -> Select[Any]:
+    """`_history_statement` for the programmes :name covers (`_covered`), in one
+    statement: no round trip to find them first."""
+    covered = _covered()
+    steps = _steps(known, lambda programme: programme.in_(select(covered.c.id)))
+    return _with_citations(steps, known, covered, per_step=dialect == "postgresql")
 
 
 @functools.lru_cache(maxsize=256)
@@ -680,6 +748,13 @@ class TemporalQueries:
         """Every current event of the programmes, in time order, with the status before it."""
         statement = _history_statement(known_at is not None, filters.shape())
         params = {"known_at": known_at, **filters.params()}
+        return self._steps(self.connection.execute(statement, params).all())
+
+    def history_of(self, name: str, known_at: dt.date | None) -> list[StatusChange]:
+        """`history` of the programmes a name covers (`_covered`); empty both when they
+        have no events and when the name covers nothing (see `named_filters`)."""
+        statement = _named_history_statement(self.dialect, known_at is not None)
+        params = {"name": name, "key": alias_key(name), "known_at": known_at}
         return self._steps(self.connection.execute(statement, params).all())
 
     def changes(
