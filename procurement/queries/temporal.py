@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -53,6 +53,8 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from procurement.domain.dates import PartialDate
 from procurement.domain.lifecycle import INTERRUPTIONS, Kind, Status
@@ -97,6 +99,8 @@ NAME = bindparam("name", type_=String)
 KEY = bindparam("key", type_=String)
 
 M = TypeVar("M", bound=BaseModel)
+P = ParamSpec("P")
+R = TypeVar("R")
 _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
 
@@ -148,6 +152,36 @@ def _bulk() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _large(question: Callable[P, R]) -> Callable[P, R]:
+    """A question whose answer may hold many rows: fetched and built with the cyclic
+    garbage collector paused (`_bulk`), since its passes over the young rows and models
+    would otherwise cost a third as much again as the query."""
+
+    @functools.wraps(question)
+    def asked(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _bulk():
+            return question(*args, **kwargs)
+
+    return asked
+
+
+def _inline(statement: Select[Any]) -> Select[Any]:
+    """The statement with its single-valued parameters written into the SQL at each
+    execution. For questions about every programme: PostgreSQL, once it has run a
+    prepared statement five times, may switch to a generic plan that cannot see how
+    selective a date is (a snapshot took twice as long). Point lookups keep their
+    parameters, since planning would cost them more than it saves."""
+
+    def literal(element: Any, **_: Any) -> Any:
+        if isinstance(element, BindParameter) and not element.expanding:
+            if element.unique:  # a constant of the statement's own: keep its value
+                return bindparam(None, element.value, element.type, literal_execute=True)
+            return bindparam(element.key, type_=element.type, literal_execute=True)
+        return None
+
+    return replacement_traverse(statement, {}, literal)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -277,33 +311,40 @@ def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> Co
     )
 
 
-def _latest_per_programme(day: Any, known: bool, shape: tuple[bool, ...]) -> Any:
+_CHOSEN = ("status", "effective", "effective_latest")
+"""What a status answer reads of the chosen event (PostgreSQL's index includes them)."""
+
+
+def _latest_per_programme(day: Any, known: bool, shape: tuple[bool, ...], name: str) -> Any:
     """PostgreSQL: the newest current event of every programme, by DISTINCT ON over the
-    covering index (one ordered index-only scan)."""
+    covering index (one ordered index-only scan, no visit to the table)."""
     event = EVENTS.alias("e")
     return (
-        select(event.c.id, event.c.programme_id)
+        select(event.c.id, event.c.programme_id, *[event.c[name] for name in _CHOSEN])
         .where(event.c.sort_start <= day, current(event, known))
         .where(_condition(shape, event.c.programme_id))
         .ext(distinct_on(event.c.programme_id))
         .order_by(event.c.programme_id.desc(), *[c.desc() for c in _history_order(event)])
-        .subquery("latest")
+        .subquery(name)
     )
 
 
 def _chosen(dialect: str, day: Any, known: bool, shape: tuple[bool, ...], name: str) -> Any:
-    """(programme_id, event_id) for each programme with a status as of `day`."""
+    """For each programme with a status as of `day`: its id (programme_id) and the event
+    that sets it (id, status, effective, effective_latest)."""
     if dialect == "postgresql":
-        latest = _latest_per_programme(day, known, shape)
-        return select(
-            latest.c.programme_id.label("programme_id"), latest.c.id.label("event_id")
-        ).subquery(name)
-    return (
+        return _latest_per_programme(day, known, shape, name)
+    chosen = (
         select(
             PROGRAMMES.c.id.label("programme_id"),
             _latest_event(PROGRAMMES.c.id, day, known).label("event_id"),
         )
         .where(_condition(shape, PROGRAMMES.c.id))
+        .subquery(f"{name}_id")
+    )
+    return (
+        select(EVENTS.c.id, chosen.c.programme_id, *[EVENTS.c[column] for column in _CHOSEN])
+        .select_from(chosen.join(EVENTS, EVENTS.c.id == chosen.c.event_id))
         .subquery(name)
     )
 
@@ -361,41 +402,29 @@ def _snapshot_statement(
 ) -> Select[Any]:
     """Every programme that has a status as of :as_of, in byte order of id."""
     chosen = _chosen(dialect, AS_OF, known, shape, "chosen")
-    event = EVENTS.alias("chosen_event")
     query = (
-        select(*_status_columns(event, known))
+        select(*_status_columns(chosen, known))
         .select_from(
-            chosen.join(event, event.c.id == chosen.c.event_id)
-            .join(PROGRAMMES, PROGRAMMES.c.id == chosen.c.programme_id)
-            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+            chosen.join(PROGRAMMES, PROGRAMMES.c.id == chosen.c.programme_id).outerjoin(
+                PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
+            )
         )
         .order_by(binary(PROGRAMMES.c.id))
     )
-    return query.where(event.c.status == STATUS) if by_status else query
+    return _inline(query.where(chosen.c.status == STATUS) if by_status else query)
 
 
 @functools.lru_cache(maxsize=256)
 def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Select[Any]:
     """Programmes whose status as of :day_a differs from that as of :day_b."""
-    at_a, at_b = EVENTS.alias("at_a"), EVENTS.alias("at_b")
     if dialect == "postgresql":
-        chosen_a = _chosen(dialect, DAY_A, known, shape, "chosen_a")
-        chosen_b = _chosen(dialect, DAY_B, known, shape, "chosen_b")
-        pairs = (
-            select(
-                func.coalesce(chosen_a.c.programme_id, chosen_b.c.programme_id).label("id"),
-                chosen_a.c.event_id.label("event_a"),
-                chosen_b.c.event_id.label("event_b"),
-            )
-            .select_from(
-                chosen_a.outerjoin(
-                    chosen_b, chosen_a.c.programme_id == chosen_b.c.programme_id, full=True
-                )
-            )
-            .subquery("pairs")
-        )
+        at_a = _chosen(dialect, DAY_A, known, shape, "at_a")
+        at_b = _chosen(dialect, DAY_B, known, shape, "at_b")
+        ident: ColumnElement[str] = func.coalesce(at_a.c.programme_id, at_b.c.programme_id)
+        pairs: Any = at_a.outerjoin(at_b, at_a.c.programme_id == at_b.c.programme_id, full=True)
     else:
-        pairs = (
+        at_a, at_b = EVENTS.alias("at_a"), EVENTS.alias("at_b")
+        events = (
             select(
                 PROGRAMMES.c.id,
                 _latest_event(PROGRAMMES.c.id, DAY_A, known).label("event_a"),
@@ -404,7 +433,11 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
             .where(_condition(shape, PROGRAMMES.c.id))
             .subquery("pairs")
         )
-    return (
+        ident = events.c.id
+        pairs = events.outerjoin(at_a, at_a.c.id == events.c.event_a).outerjoin(
+            at_b, at_b.c.id == events.c.event_b
+        )
+    statement = (
         select(
             PROGRAMMES.c.id,
             PROGRAMMES.c.title,
@@ -418,10 +451,9 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
             _certain(at_b, DAY_B).label("certain_b"),
         )
         .select_from(
-            pairs.join(PROGRAMMES, PROGRAMMES.c.id == pairs.c.id)
-            .outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
-            .outerjoin(at_a, at_a.c.id == pairs.c.event_a)
-            .outerjoin(at_b, at_b.c.id == pairs.c.event_b)
+            pairs.join(PROGRAMMES, PROGRAMMES.c.id == ident).outerjoin(
+                PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
+            )
         )
         .where(
             or_(at_a.c.status.is_not(None), at_b.c.status.is_not(None)),
@@ -429,6 +461,7 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
         )
         .order_by(binary(PROGRAMMES.c.id))
     )
+    return _inline(statement)
 
 
 def _with_citations(
@@ -514,7 +547,7 @@ def _steps(known: bool, which: Callable[[ColumnElement[str]], ColumnElement[bool
 def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
     """Every current event of the filtered programmes, with the status before it."""
     steps = _steps(known, functools.partial(_condition, shape))
-    return _with_citations(steps, known)
+    return _inline(_with_citations(steps, known))
 
 
 @functools.lru_cache(maxsize=256)
@@ -561,7 +594,7 @@ def _changes_statement(
         .where(or_(rows.c.from_status.is_(None), rows.c.from_status != rows.c.status))
         .subquery("steps")
     )
-    return _with_citations(steps, known)
+    return _inline(_with_citations(steps, known))
 
 
 def platform_family(connection: Connection, name: str) -> tuple[str, ...]:
@@ -728,6 +761,7 @@ class TemporalQueries:
         row = self.connection.execute(_status_statement(known_at is not None), params).first()
         return None if row is None else self._statuses([row])[0]
 
+    @_large
     def snapshot(
         self,
         as_of: dt.date,
@@ -744,12 +778,14 @@ class TemporalQueries:
             params["status"] = status.value
         return self._statuses(self.connection.execute(statement, params).all())
 
+    @_large
     def history(self, known_at: dt.date | None, filters: Filters) -> list[StatusChange]:
         """Every current event of the programmes, in time order, with the status before it."""
         statement = _history_statement(known_at is not None, filters.shape())
         params = {"known_at": known_at, **filters.params()}
         return self._steps(self.connection.execute(statement, params).all())
 
+    @_large
     def history_of(self, name: str, known_at: dt.date | None) -> list[StatusChange]:
         """`history` of the programmes a name covers (`_covered`); empty both when they
         have no events and when the name covers nothing (see `named_filters`)."""
@@ -757,6 +793,7 @@ class TemporalQueries:
         params = {"name": name, "key": alias_key(name), "known_at": known_at}
         return self._steps(self.connection.execute(statement, params).all())
 
+    @_large
     def changes(
         self,
         since: dt.date | None,
@@ -771,6 +808,7 @@ class TemporalQueries:
         params = {"since": since, "until": until, "known_at": known_at, **filters.params()}
         return self._steps(self.connection.execute(statement, params).all())
 
+    @_large
     def diff(
         self, a: dt.date, b: dt.date, known_at: dt.date | None, filters: Filters
     ) -> list[StatusDiff]:
