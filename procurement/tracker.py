@@ -365,6 +365,40 @@ class Tracker:
                 _not_found("programme or platform", programme_or_platform, candidates)
             return found
 
+    def iter_history(
+        self,
+        programme_or_platform: str | None = None,
+        *,
+        known_at: DateLike | None = None,
+        batch: int = 10_000,
+    ) -> Iterator[StatusChange]:
+        """`history()` one step at a time, holding about `batch` rows in memory rather than
+        every step at once: for exporting the history of a million events. The name is
+        checked now; the steps are read from one snapshot of the database, on a
+        connection of their own that is released when the iterator is exhausted or
+        closed."""
+        day = _day(known_at, "known_at")
+        if batch < 1:
+            raise InvalidArgument(f"batch: {batch!r} is not a positive number of rows")
+        filters = Filters()
+        if programme_or_platform is not None:
+            with self._read() as connection:
+                named = named_filters(connection, programme_or_platform)
+                if named is None:
+                    candidates = [
+                        *connection.scalars(select(ProgrammeRow.id)),
+                        *connection.scalars(select(AliasRow.alias)),
+                    ]
+                    _not_found("programme or platform", programme_or_platform, candidates)
+                filters = named
+        return self._stream_history(day, filters, batch)
+
+    def _stream_history(
+        self, known_at: dt.date | None, filters: Filters, batch: int
+    ) -> Iterator[StatusChange]:
+        with self.engine.connect() as connection:
+            yield from TemporalQueries(connection).stream_history(known_at, filters, batch)
+
     def changes(
         self,
         *,

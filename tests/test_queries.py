@@ -206,6 +206,38 @@ def test_snapshot_filters_by_status(seeded: Tracker) -> None:
     assert len(seeded.snapshot(as_of="2025-12-31", status="in_service")) == 9
 
 
+@pytest.mark.parametrize("batch", [1, 2, 3, 10_000])
+@pytest.mark.parametrize("name", [None, "Poseidon", FRAMEWORK])
+@pytest.mark.parametrize("known_at", [None, "2025-07-15"])
+def test_a_streamed_history_is_the_history(
+    seeded: Tracker, batch: int, name: str | None, known_at: str | None
+) -> None:
+    """iter_history() yields the steps history() returns, in the same order, however the
+    rows fall into batches (a step's citations may straddle two)."""
+    expected = seeded.history(name, known_at=known_at)
+    assert expected
+    assert list(seeded.iter_history(name, known_at=known_at, batch=batch)) == expected
+
+
+def test_a_streamed_history_checks_its_arguments_before_the_first_step(seeded: Tracker) -> None:
+    """An unknown name or a batch of no rows fails at the call, not at the first next()."""
+    with pytest.raises(NotFound, match="P-8I"):
+        seeded.iter_history("P-8J")
+    with pytest.raises(InvalidArgument, match="batch"):
+        seeded.iter_history(batch=0)
+
+
+def test_a_stream_left_unfinished_releases_its_connection(seeded: Tracker) -> None:
+    """Closing a partly read stream gives its connection back to the pool."""
+    pool = seeded.engine.pool
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    steps = seeded.iter_history(batch=1)
+    next(steps)
+    assert pool.checkedout() == before + 1  # type: ignore[attr-defined]
+    steps.close()
+    assert pool.checkedout() == before  # type: ignore[attr-defined]
+
+
 def test_an_unknown_programme_is_an_error_listing_the_closest(seeded: Tracker) -> None:
     """A typo gets a suggestion."""
     with pytest.raises(NotFound, match="us-india-defence-framework-2025"):

@@ -785,6 +785,25 @@ class TemporalQueries:
         params = {"known_at": known_at, **filters.params()}
         return self._steps(self.connection.execute(statement, params).all())
 
+    def stream_history(
+        self, known_at: dt.date | None, filters: Filters, batch: int
+    ) -> Iterator[StatusChange]:
+        """`history`, fetched and built `batch` rows at a time (the connection must be in
+        a transaction: PostgreSQL reads through a server-side cursor)."""
+        statement = _history_statement(known_at is not None, filters.shape())
+        params = {"known_at": known_at, **filters.params()}
+        streamed = self.connection.execution_options(stream_results=True, yield_per=batch)
+        pending: list[Any] = []
+        for part in streamed.execute(statement, params).partitions():
+            rows = pending + list(part)
+            # The last step's citations may continue in the next batch: hold it back.
+            cut = len(rows)
+            while cut and rows[cut - 1][0] == rows[-1][0]:
+                cut -= 1
+            pending = rows[cut:]
+            yield from self._steps(rows[:cut])
+        yield from self._steps(pending)
+
     @_large
     def history_of(self, name: str, known_at: dt.date | None) -> list[StatusChange]:
         """`history` of the programmes a name covers (`_covered`); empty both when they
