@@ -9,7 +9,8 @@ database through the public bulk loader, then times each question twice on the s
 database in the same run: through the public `Tracker`, and as the best hand-written SQL
 for the same answer (the floor), after checking that both give the same answer. Prints
 one JSON document: per query the Tracker's time, the floor's, their ratio; rows per second
-for the load; and peak memory.
+for the load; peak memory; and every programme's history read as one list and streamed,
+each in a fresh interpreter with its own peak memory.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import random
 import re
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -311,6 +314,37 @@ def _entry(tracker_s: float, floor_s: float, rows: int) -> dict[str, Any]:
     }
 
 
+_WHOLE_HISTORY = """
+import json, resource, sys, time
+from procurement import Tracker
+tracker = Tracker.open(sys.argv[1])
+start = time.perf_counter()
+if sys.argv[2] == "streamed":
+    steps = sum(1 for _ in tracker.iter_history())
+else:
+    steps = len(tracker.history())
+print(json.dumps({
+    "seconds": round(time.perf_counter() - start, 1),
+    "steps": steps,
+    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+}))
+"""
+
+
+def whole_history(url: str, how: str) -> dict[str, Any]:
+    """Every programme's history, as one list or streamed, in a fresh interpreter so that
+    its peak memory is its own."""
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", _WHOLE_HISTORY, url, how],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
 def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
     engine = make_engine(url)
     dialect = engine.dialect.name
@@ -482,6 +516,7 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
                 queries[name + suffix] = _entry(tracker_s, floor_s, len(result))
     report["queries"] = queries
     report["worst_ratio"] = max(q["ratio"] for q in queries.values())
+    report["whole_history"] = {how: whole_history(url, how) for how in ("list", "streamed")}
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     engine.dispose()
     return report
