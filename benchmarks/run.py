@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -315,8 +316,9 @@ def _entry(tracker_s: float, floor_s: float, rows: int) -> dict[str, Any]:
 
 
 _WHOLE_HISTORY = """
-import json, resource, sys, time
+import json, sys, time
 from procurement import Tracker
+from run import peak_mb
 tracker = Tracker.open(sys.argv[1])
 start = time.perf_counter()
 if sys.argv[2] == "streamed":
@@ -326,9 +328,20 @@ else:
 print(json.dumps({
     "seconds": round(time.perf_counter() - start, 1),
     "steps": steps,
-    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    "peak_rss_mb": peak_mb(),
 }))
 """
+
+
+def peak_mb() -> int:
+    """This process's peak resident memory. On Linux VmHWM, since ru_maxrss carries a
+    parent's peak across fork and exec into the child."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def whole_history(url: str, how: str) -> dict[str, Any]:
@@ -340,7 +353,7 @@ def whole_history(url: str, how: str) -> dict[str, Any]:
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": root},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([root, str(Path(__file__).parent)])},
     )
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
@@ -397,8 +410,18 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
             # Dates written into the SQL, as the tracker does for questions about every
             # programme: a prepared statement's generic plan cannot see their selectivity.
             statement = text(_inline(sql, params) if inline else sql)
-            # fetchall, the fastest way the driver has to hand over many rows
-            return lambda: connection.execute(statement, {} if inline else params).all()
+            values = {} if inline else params
+
+            def fetch() -> list[Any]:
+                # fetchall, the fastest way the driver has to hand over many rows, with the
+                # cyclic garbage collector paused as the tracker pauses it for large answers
+                gc.disable()
+                try:
+                    return list(connection.execute(statement, values).all())
+                finally:
+                    gc.enable()
+
+            return fetch
 
         for known in (False, True):
             suffix = " known_at" if known else ""
@@ -517,7 +540,7 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
     report["queries"] = queries
     report["worst_ratio"] = max(q["ratio"] for q in queries.values())
     report["whole_history"] = {how: whole_history(url, how) for how in ("list", "streamed")}
-    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    report["peak_rss_mb"] = peak_mb()
     engine.dispose()
     return report
 
