@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -141,17 +142,36 @@ def _source_list(ids: str | None) -> list[str]:
     return sorted(set(ids.split(SEPARATOR))) if SEPARATOR in ids else [ids]
 
 
+class _Pauses:
+    """How many questions, in any thread, have the cyclic garbage collector paused, and
+    whether it ran before the first: the collector is process-wide, so the last one to
+    finish restores it, whatever order threads finish in."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.resume = False
+
+
+_PAUSES = _Pauses()
+
+
 @contextmanager
 def _bulk() -> Iterator[None]:
     """Build many small acyclic objects without the cyclic garbage collector rescanning
     them as the list grows (it would cost as much as building them)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    with _PAUSES.lock:
+        if _PAUSES.count == 0:
+            _PAUSES.resume = gc.isenabled()
+            gc.disable()
+        _PAUSES.count += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _PAUSES.lock:
+            _PAUSES.count -= 1
+            if _PAUSES.count == 0 and _PAUSES.resume:
+                gc.enable()
 
 
 def _large(question: Callable[P, R]) -> Callable[P, R]:
@@ -317,10 +337,11 @@ _CHOSEN = ("status", "effective", "effective_latest")
 
 def _latest_per_programme(day: Any, known: bool, shape: tuple[bool, ...], name: str) -> Any:
     """PostgreSQL: the newest current event of every programme, by DISTINCT ON over the
-    covering index (one ordered index-only scan, no visit to the table)."""
+    covering index (one ordered index-only scan, which reads the table only for pages
+    not yet vacuumed)."""
     event = EVENTS.alias("e")
     return (
-        select(event.c.id, event.c.programme_id, *[event.c[name] for name in _CHOSEN])
+        select(event.c.id, event.c.programme_id, *[event.c[column] for column in _CHOSEN])
         .where(event.c.sort_start <= day, current(event, known))
         .where(_condition(shape, event.c.programme_id))
         .ext(distinct_on(event.c.programme_id))
