@@ -373,12 +373,15 @@ class Tracker:
         batch: int = 10_000,
     ) -> Iterator[StatusChange]:
         """`history()` one step at a time, holding about `batch` rows in memory rather than
-        every step at once: for exporting the history of a million events. The name is
-        checked now; the steps are read from one snapshot of the database, on a
-        connection of their own that is released when the iterator is exhausted or
-        closed."""
+        every step at once: for exporting the history of a million events.
+
+        The name is resolved now (an unknown one raises here); the steps are read, from
+        the first one on, in one transaction on a connection of their own, released when
+        the iterator is exhausted or closed. Until then that transaction holds a read
+        lock: on SQLite a write, from this thread or another process, waits for it.
+        """
         day = _day(known_at, "known_at")
-        if batch < 1:
+        if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
             raise InvalidArgument(f"batch: {batch!r} is not a positive number of rows")
         filters = Filters()
         if programme_or_platform is not None:

@@ -223,8 +223,9 @@ def test_a_streamed_history_checks_its_arguments_before_the_first_step(seeded: T
     """An unknown name or a batch of no rows fails at the call, not at the first next()."""
     with pytest.raises(NotFound, match="P-8I"):
         seeded.iter_history("P-8J")
-    with pytest.raises(InvalidArgument, match="batch"):
-        seeded.iter_history(batch=0)
+    for batch in (0, 2.5):
+        with pytest.raises(InvalidArgument, match="batch"):
+            seeded.iter_history(batch=batch)  # type: ignore[arg-type]
 
 
 def test_a_stream_left_unfinished_releases_its_connection(seeded: Tracker) -> None:

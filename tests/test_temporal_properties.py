@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +31,7 @@ EXAMPLES = int(os.environ.get("PROCUREMENT_PROPERTY_EXAMPLES", "0")) or (
 )
 
 
-PLATFORM_OF = {"p1": "base", "p2": "variant"}
+PLATFORM_OF = {"p0": "c", "p1": "base", "p2": "variant"}
 
 
 def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
@@ -45,9 +46,15 @@ def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
             sha256=hashlib.sha256(s["id"].encode()).hexdigest(),
         )
         batch.sources.append(Entry(SourceDocument(source)))
-    # A platform with a variant: p1 is of the base, p2 of the variant, p0 of neither.
-    batch.platforms.append(Entry(Platform(id="base", name="Base", aliases=("Base Mk1",))))
-    batch.platforms.append(Entry(Platform(id="variant", name="Variant", variant_of="base")))
+    # A platform with a variant, and one more: p0 is of "c", p1 of the base, p2 of the
+    # variant. Names that mean two things: "c" is the third platform's id and an alias of
+    # the base (the alias wins); "p1" is a programme and an alias of the variant (the
+    # programme wins).
+    batch.platforms.append(Entry(Platform(id="base", name="Base", aliases=("Base Mk1", "c"))))
+    batch.platforms.append(
+        Entry(Platform(id="variant", name="Variant", aliases=("p1",), variant_of="base"))
+    )
+    batch.platforms.append(Entry(Platform(id="c", name="Charlie")))
     for p in world["programmes"]:
         platform = PLATFORM_OF.get(p["id"])
         batch.programmes.append(
@@ -108,7 +115,7 @@ def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
     return reference.World(programmes, events, published)  # type: ignore[arg-type]
 
 
-def _dump(results: list[Any]) -> list[dict[str, Any]]:
+def _dump(results: Iterable[Any]) -> list[dict[str, Any]]:
     return [r.model_dump(mode="json") for r in results]
 
 
@@ -145,10 +152,13 @@ def test_sql_answers_match_the_reference_model(
         ("p0", {"p0"}),
         ("Base Mk1", {"p1", "p2"}),  # an alias of the base: its variant's programmes too
         ("variant", {"p2"}),
+        ("c", {"p1", "p2"}),
+        ("Charlie", {"p0"}),
+        ("p1", {"p1"}),
     ]:
-        assert _dump(tracker.history(name, known_at=known_at)) == [
-            row for row in history if row["programme"] in covered
-        ], name
+        expected = [row for row in history if row["programme"] in covered]
+        assert _dump(tracker.history(name, known_at=known_at)) == expected, name
+        assert _dump(tracker.iter_history(name, known_at=known_at, batch=2)) == expected, name
     since, until = sorted([as_of, other])
     assert _dump(tracker.changes(since=since, until=until, known_at=known_at)) == model.changes(
         since, until, known_at
