@@ -228,8 +228,10 @@ def test_a_streamed_history_checks_its_arguments_before_the_first_step(seeded: T
             seeded.iter_history(batch=batch)  # type: ignore[arg-type]
 
 
+@pytest.mark.filterwarnings("error")
 def test_a_stream_left_unfinished_releases_its_connection(seeded: Tracker) -> None:
-    """Closing a partly read stream gives its connection back to the pool."""
+    """Closing a partly read stream closes its cursor (PostgreSQL's lives on the server)
+    and gives its connection back to the pool."""
     pool = seeded.engine.pool
     before = pool.checkedout()  # type: ignore[attr-defined]
     steps = seeded.iter_history(batch=1)

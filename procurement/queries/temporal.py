@@ -815,14 +815,16 @@ class TemporalQueries:
         params = {"known_at": known_at, **filters.params()}
         streamed = self.connection.execution_options(stream_results=True, yield_per=batch)
         pending: list[Any] = []
-        for part in streamed.execute(statement, params).partitions():
-            rows = pending + list(part)
-            # The last step's citations may continue in the next batch: hold it back.
-            cut = len(rows)
-            while cut and rows[cut - 1][0] == rows[-1][0]:
-                cut -= 1
-            pending = rows[cut:]
-            yield from self._steps(rows[:cut])
+        # Closed even when the caller stops early: PostgreSQL's cursor lives on the server.
+        with streamed.execute(statement, params) as result:
+            for part in result.partitions():
+                rows = pending + list(part)
+                # The last step's citations may continue in the next batch: hold it back.
+                cut = len(rows)
+                while cut and rows[cut - 1][0] == rows[-1][0]:
+                    cut -= 1
+                pending = rows[cut:]
+                yield from self._steps(rows[:cut])
         yield from self._steps(pending)
 
     @_large
