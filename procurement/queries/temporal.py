@@ -99,6 +99,21 @@ STATUS = bindparam("status", type_=String)
 NAME = bindparam("name", type_=String)
 KEY = bindparam("key", type_=String)
 
+NAMED_PROGRAMME = (
+    PROGRAMMES.c.id,
+    PROGRAMMES.c.title,
+    PROGRAMMES.c.kind,
+    PLATFORMS.c.name.label("platform_name"),
+)
+"""What every answer says of a programme: id, title, kind and its platform's name (from
+`_with_platform`)."""
+
+
+def _with_platform(joined: Any) -> Any:
+    """`joined`, which includes programmes, with each programme's platform if it has one."""
+    return joined.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
+
+
 M = TypeVar("M", bound=BaseModel)
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -259,13 +274,8 @@ def _covered() -> Any:
     family = _family(NAME, KEY)
     other = PROGRAMMES.alias("named")
     by_id = (
-        select(
-            PROGRAMMES.c.id,
-            PROGRAMMES.c.title,
-            PROGRAMMES.c.kind,
-            PLATFORMS.c.name.label("platform_name"),
-        )
-        .select_from(PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id))
+        select(*NAMED_PROGRAMME)
+        .select_from(_with_platform(PROGRAMMES))
         .where(PROGRAMMES.c.id == NAME)
     )
     by_platform = (
@@ -387,10 +397,7 @@ def _certain(event: Any, day: Any) -> ColumnElement[bool]:
 
 def _status_columns(event: Any, known: bool) -> list[Any]:
     return [
-        PROGRAMMES.c.id,
-        PROGRAMMES.c.title,
-        PROGRAMMES.c.kind,
-        PLATFORMS.c.name.label("platform_name"),
+        *NAMED_PROGRAMME,
         PROGRAMMES.c.buyer,
         PROGRAMMES.c.supplier,
         PROGRAMMES.c.quantity,
@@ -408,11 +415,7 @@ def _status_statement(known: bool) -> Select[Any]:
     chosen = _latest_event(PROGRAMMES.c.id, AS_OF, known)
     return (
         select(*_status_columns(event, known))
-        .select_from(
-            PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id).outerjoin(
-                event, event.c.id == chosen
-            )
-        )
+        .select_from(_with_platform(PROGRAMMES).outerjoin(event, event.c.id == chosen))
         .where(PROGRAMMES.c.id == bindparam("programme"))
     )
 
@@ -426,9 +429,7 @@ def _snapshot_statement(
     query = (
         select(*_status_columns(chosen, known))
         .select_from(
-            chosen.join(PROGRAMMES, PROGRAMMES.c.id == chosen.c.programme_id).outerjoin(
-                PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
-            )
+            _with_platform(chosen.join(PROGRAMMES, PROGRAMMES.c.id == chosen.c.programme_id))
         )
         .order_by(binary(PROGRAMMES.c.id))
     )
@@ -460,10 +461,7 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
         )
     statement = (
         select(
-            PROGRAMMES.c.id,
-            PROGRAMMES.c.title,
-            PROGRAMMES.c.kind,
-            PLATFORMS.c.name.label("platform_name"),
+            *NAMED_PROGRAMME,
             at_a.c.status.label("status_a"),
             at_a.c.effective.label("since_a"),
             _certain(at_a, DAY_A).label("certain_a"),
@@ -471,11 +469,7 @@ def _diff_statement(dialect: str, known: bool, shape: tuple[bool, ...]) -> Selec
             at_b.c.effective.label("since_b"),
             _certain(at_b, DAY_B).label("certain_b"),
         )
-        .select_from(
-            pairs.join(PROGRAMMES, PROGRAMMES.c.id == ident).outerjoin(
-                PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
-            )
-        )
+        .select_from(_with_platform(pairs.join(PROGRAMMES, PROGRAMMES.c.id == ident)))
         .where(
             or_(at_a.c.status.is_not(None), at_b.c.status.is_not(None)),
             or_(at_a.c.status.is_(None), at_b.c.status.is_(None), at_a.c.status != at_b.c.status),
@@ -513,10 +507,8 @@ def _with_citations(
         )
         on = true()
     if covered is None:
-        programmes = steps.join(PROGRAMMES, PROGRAMMES.c.id == steps.c.programme_id).outerjoin(
-            PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id
-        )
-        about = [PROGRAMMES.c.title, PROGRAMMES.c.kind, PLATFORMS.c.name]
+        programmes = _with_platform(steps.join(PROGRAMMES, PROGRAMMES.c.id == steps.c.programme_id))
+        about = list(NAMED_PROGRAMME[1:])
     else:
         programmes = steps.join(covered, covered.c.id == steps.c.programme_id)
         about = [covered.c.title, covered.c.kind, covered.c.platform_name]
@@ -672,15 +664,8 @@ class TemporalQueries:
         found: dict[str, Any] = {}
         for chunk in chunks(wanted):
             rows = self.connection.execute(
-                select(
-                    PROGRAMMES.c.id,
-                    PROGRAMMES.c.title,
-                    PROGRAMMES.c.kind,
-                    PLATFORMS.c.name.label("platform_name"),
-                )
-                .select_from(
-                    PROGRAMMES.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
-                )
+                select(*NAMED_PROGRAMME)
+                .select_from(_with_platform(PROGRAMMES))
                 .where(PROGRAMMES.c.id.in_(chunk))
             )
             found.update((row.id, row) for row in rows)
