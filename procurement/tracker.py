@@ -106,6 +106,16 @@ def _not_found(what: str, name: str, closest: Iterable[str]) -> NoReturn:
     raise NotFound(what, name, difflib.get_close_matches(name, list(closest), n=3, cutoff=0.5))
 
 
+def _unknown_name(connection: Connection, name: str) -> NoReturn:
+    """Raise `NotFound` for a name that is neither a programme nor any platform's name,
+    suggesting the closest of both."""
+    candidates = [
+        *connection.scalars(select(ProgrammeRow.id)),
+        *connection.scalars(select(AliasRow.alias)),
+    ]
+    _not_found("programme or platform", name, candidates)
+
+
 class Tracker:
     """A procurement store: open it with a database URL, then read, write and query.
 
@@ -358,11 +368,7 @@ class Tracker:
                 return queries.history(day, Filters())
             found = queries.history_of(programme_or_platform, day)
             if not found and named_filters(connection, programme_or_platform) is None:
-                candidates = [
-                    *connection.scalars(select(ProgrammeRow.id)),
-                    *connection.scalars(select(AliasRow.alias)),
-                ]
-                _not_found("programme or platform", programme_or_platform, candidates)
+                _unknown_name(connection, programme_or_platform)
             return found
 
     def iter_history(
@@ -388,11 +394,7 @@ class Tracker:
             with self._read() as connection:
                 named = named_filters(connection, programme_or_platform)
                 if named is None:
-                    candidates = [
-                        *connection.scalars(select(ProgrammeRow.id)),
-                        *connection.scalars(select(AliasRow.alias)),
-                    ]
-                    _not_found("programme or platform", programme_or_platform, candidates)
+                    _unknown_name(connection, programme_or_platform)
                 filters = named
         return self._stream_history(day, filters, batch)
 
