@@ -535,7 +535,7 @@ def _with_citations(
     )
 
 
-def _steps(known: bool, which: Callable[[ColumnElement[str]], ColumnElement[bool]]) -> Any:
+def _current_steps(known: bool, which: Callable[[ColumnElement[str]], ColumnElement[bool]]) -> Any:
     """Every current event of the programmes whose id passes `which`, with the status
     before it."""
     event = EVENTS.alias("e")
@@ -559,7 +559,7 @@ def _steps(known: bool, which: Callable[[ColumnElement[str]], ColumnElement[bool
 @functools.lru_cache(maxsize=256)
 def _history_statement(known: bool, shape: tuple[bool, ...]) -> Select[Any]:
     """Every current event of the filtered programmes, with the status before it."""
-    steps = _steps(known, functools.partial(_condition, shape))
+    steps = _current_steps(known, functools.partial(_condition, shape))
     return _inline(_with_citations(steps, known))
 
 
@@ -568,7 +568,7 @@ def _named_history_statement(dialect: str, known: bool) -> Select[Any]:
     """`_history_statement` for the programmes :name covers (`_covered`), in one
     statement: no round trip to find them first."""
     covered = _covered()
-    steps = _steps(known, lambda programme: programme.in_(select(covered.c.id)))
+    steps = _current_steps(known, lambda programme: programme.in_(select(covered.c.id)))
     return _with_citations(steps, known, covered, per_step=dialect == "postgresql")
 
 
