@@ -26,15 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -60,6 +56,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from procurement.domain.dates import PartialDate
 from procurement.domain.lifecycle import INTERRUPTIONS, Kind, Status
 from procurement.domain.platforms import alias_key
+from procurement.queries import assemble
 from procurement.queries.results import (
     CitedClaim,
     Conflict,
@@ -69,6 +66,7 @@ from procurement.queries.results import (
     StatusChange,
     StatusDiff,
 )
+from procurement.store import fetch
 from procurement.store.schema import (
     AliasRow,
     EventCitationRow,
@@ -78,7 +76,7 @@ from procurement.store.schema import (
     SourceRow,
     table_of,
 )
-from procurement.store.sql import SEPARATOR, binary, chunks, joined
+from procurement.store.sql import binary, chunks, joined
 
 __all__ = ["Filters", "TemporalQueries", "named_filters", "platform_family", "programme_ids"]
 
@@ -112,94 +110,6 @@ NAMED_PROGRAMME = (
 def _with_platform(joined: Any) -> Any:
     """`joined`, which includes programmes, with each programme's platform if it has one."""
     return joined.outerjoin(PLATFORMS, PROGRAMMES.c.platform_id == PLATFORMS.c.id)
-
-
-M = TypeVar("M", bound=BaseModel)
-P = ParamSpec("P")
-R = TypeVar("R")
-_KINDS = {kind.value: kind for kind in Kind}
-_STATUSES = {status.value: status for status in Status}
-
-
-def _trusted_all(model: type[M], values: Iterable[dict[str, Any]]) -> list[M]:
-    """Result models from values the store already guarantees: what `model_construct`
-    does, without its per-call overhead, for answers of a hundred thousand rows, in one
-    loop (a call per result would cost as much as the rest) with the garbage collector
-    paused. The models are frozen, so instances may share their set of fields (pydantic
-    copies it before any change)."""
-    fields = _FIELDS[model]
-    built: list[M] = []
-    append = built.append
-    with _bulk():
-        for value in values:
-            instance = _new(model)
-            _set(instance, "__dict__", value)
-            _set(instance, "__pydantic_fields_set__", fields)
-            _set(instance, "__pydantic_extra__", None)
-            _set(instance, "__pydantic_private__", None)
-            append(instance)
-    return built
-
-
-_new = object.__new__
-_set = object.__setattr__
-_FIELDS: dict[type[BaseModel], set[str]] = {
-    model: set(model.model_fields)
-    for model in (ProgrammeStatus, StatusChange, StatusDiff, QuotedCitation)
-}
-_date = PartialDate.cached
-
-
-def _source_list(ids: str | None) -> list[str]:
-    """The distinct source ids of a `joined` aggregate, sorted."""
-    if not ids:
-        return []
-    return sorted(set(ids.split(SEPARATOR))) if SEPARATOR in ids else [ids]
-
-
-class _Pauses:
-    """How many questions, in any thread, have the cyclic garbage collector paused, and
-    whether it ran before the first: the collector is process-wide, so the last one to
-    finish restores it, whatever order threads finish in."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.count = 0
-        self.resume = False
-
-
-_PAUSES = _Pauses()
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Build many small acyclic objects without the cyclic garbage collector rescanning
-    them as the list grows (it would cost as much as building them)."""
-    with _PAUSES.lock:
-        if _PAUSES.count == 0:
-            _PAUSES.resume = gc.isenabled()
-            gc.disable()
-        _PAUSES.count += 1
-    try:
-        yield
-    finally:
-        with _PAUSES.lock:
-            _PAUSES.count -= 1
-            if _PAUSES.count == 0 and _PAUSES.resume:
-                gc.enable()
-
-
-def _large(question: Callable[P, R]) -> Callable[P, R]:
-    """A question whose answer may hold many rows: fetched and built with the cyclic
-    garbage collector paused (`_bulk`), since its passes over the young rows and models
-    would otherwise cost a third as much again as the query."""
-
-    @functools.wraps(question)
-    def asked(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _bulk():
-            return question(*args, **kwargs)
-
-    return asked
 
 
 def _inline(statement: Select[Any]) -> Select[Any]:
@@ -686,76 +596,10 @@ class TemporalQueries:
             if known_at is not None:
                 query = query.where(SOURCES.c.published_latest <= known_at)
             rows = self.connection.execute(query).all()
-            quoted = _trusted_all(QuotedCitation, ({"source": s, "quote": q} for _, s, q in rows))
+            quoted = assemble.quoted((source, quote) for _, source, quote in rows)
             for (event_id, _, _), citation in zip(rows, quoted, strict=True):
                 found[event_id].append(citation)
         return found
-
-    @staticmethod
-    def _statuses(rows: Iterable[Sequence[Any]]) -> list[ProgrammeStatus]:
-        """Status results from rows of `_status_columns`."""
-        return _trusted_all(
-            ProgrammeStatus,
-            (
-                {
-                    "programme": ident,
-                    "title": title,
-                    "kind": _KINDS[kind],
-                    "platform": platform,
-                    "buyer": buyer,
-                    "supplier": supplier,
-                    "quantity": quantity,
-                    "status": _STATUSES[status] if status is not None else None,
-                    "since": _date(effective) if status is not None else None,
-                    "certain": bool(certain),
-                    "sources": _source_list(by),
-                }
-                for (
-                    ident,
-                    title,
-                    kind,
-                    platform,
-                    buyer,
-                    supplier,
-                    quantity,
-                    status,
-                    effective,
-                    certain,
-                    by,
-                ) in rows
-            ),
-        )
-
-    @staticmethod
-    def _steps(rows: Sequence[Sequence[Any]]) -> list[StatusChange]:
-        """Group the rows of `_with_citations` (one per citation) into steps."""
-        steps: list[dict[str, Any]] = []
-        quotes: list[dict[str, Any]] = []
-        owners: list[list[QuotedCitation]] = []
-        citations: list[QuotedCitation] = []
-        last = None
-        for event, programme, title, kind, platform, before, status, when, source, quote in rows:
-            if event != last:
-                citations = []
-                steps.append(
-                    {
-                        "programme": programme,
-                        "title": title,
-                        "kind": _KINDS[kind],
-                        "platform": platform,
-                        "from_status": _STATUSES[before] if before else None,
-                        "to_status": _STATUSES[status],
-                        "effective": _date(when),
-                        "citations": citations,
-                    }
-                )
-                last = event
-            if source is not None:
-                quotes.append({"source": source, "quote": quote})
-                owners.append(citations)
-        for owner, quoted in zip(owners, _trusted_all(QuotedCitation, quotes), strict=True):
-            owner.append(quoted)
-        return _trusted_all(StatusChange, steps)
 
     # -- the questions ---------------------------------------------------------------------
 
@@ -764,10 +608,12 @@ class TemporalQueries:
     ) -> ProgrammeStatus | None:
         """The status of one programme as of a date (None: no such programme)."""
         params = {"programme": programme, "as_of": as_of, "known_at": known_at}
-        row = self.connection.execute(_status_statement(known_at is not None), params).first()
-        return None if row is None else self._statuses([row])[0]
+        found = fetch.rows(
+            self.connection, _status_statement(known_at is not None), params, streamed=False
+        )
+        return assemble.statuses(found)[0] if found else None
 
-    @_large
+    @assemble.large
     def snapshot(
         self,
         as_of: dt.date,
@@ -782,14 +628,14 @@ class TemporalQueries:
         params = {"as_of": as_of, "known_at": known_at, **filters.params()}
         if status is not None:
             params["status"] = status.value
-        return self._statuses(self.connection.execute(statement, params).all())
+        return assemble.statuses(fetch.rows(self.connection, statement, params, streamed=True))
 
-    @_large
+    @assemble.large
     def history(self, known_at: dt.date | None, filters: Filters) -> list[StatusChange]:
         """Every current event of the programmes, in time order, with the status before it."""
         statement = _history_statement(known_at is not None, filters.shape())
         params = {"known_at": known_at, **filters.params()}
-        return self._steps(self.connection.execute(statement, params).all())
+        return assemble.steps(fetch.rows(self.connection, statement, params, streamed=True))
 
     def stream_history(
         self, known_at: dt.date | None, filters: Filters, batch: int
@@ -809,18 +655,19 @@ class TemporalQueries:
                 while cut and rows[cut - 1][0] == rows[-1][0]:
                     cut -= 1
                 pending = rows[cut:]
-                yield from self._steps(rows[:cut])
-        yield from self._steps(pending)
+                yield from assemble.steps(rows[:cut])
+        yield from assemble.steps(pending)
 
-    @_large
+    @assemble.large
     def history_of(self, name: str, known_at: dt.date | None) -> list[StatusChange]:
         """`history` of the programmes a name covers (`_covered`); empty both when they
         have no events and when the name covers nothing (see `named_filters`)."""
         statement = _named_history_statement(self.dialect, known_at is not None)
         params = {"name": name, "key": alias_key(name), "known_at": known_at}
-        return self._steps(self.connection.execute(statement, params).all())
+        # A point lookup: its prepared plan saves more than streaming would.
+        return assemble.steps(fetch.rows(self.connection, statement, params, streamed=False))
 
-    @_large
+    @assemble.large
     def changes(
         self,
         since: dt.date | None,
@@ -833,48 +680,16 @@ class TemporalQueries:
             known_at is not None, filters.shape(), since is not None, until is not None
         )
         params = {"since": since, "until": until, "known_at": known_at, **filters.params()}
-        return self._steps(self.connection.execute(statement, params).all())
+        return assemble.steps(fetch.rows(self.connection, statement, params, streamed=True))
 
-    @_large
+    @assemble.large
     def diff(
         self, a: dt.date, b: dt.date, known_at: dt.date | None, filters: Filters
     ) -> list[StatusDiff]:
         """Programmes whose status as of `a` differs from their status as of `b`."""
         statement = _diff_statement(self.dialect, known_at is not None, filters.shape())
         params = {"day_a": a, "day_b": b, "known_at": known_at, **filters.params()}
-
-        rows = self.connection.execute(statement, params).all()
-        return _trusted_all(
-            StatusDiff,
-            (
-                {
-                    "programme": ident,
-                    "title": title,
-                    "kind": _KINDS[kind],
-                    "platform": platform,
-                    "a": a,
-                    "b": b,
-                    "status_a": _STATUSES[status_a] if status_a else None,
-                    "status_b": _STATUSES[status_b] if status_b else None,
-                    "since_a": _date(since_a) if since_a else None,
-                    "since_b": _date(since_b) if since_b else None,
-                    "certain_a": bool(certain_a),
-                    "certain_b": bool(certain_b),
-                }
-                for (
-                    ident,
-                    title,
-                    kind,
-                    platform,
-                    status_a,
-                    since_a,
-                    certain_a,
-                    status_b,
-                    since_b,
-                    certain_b,
-                ) in rows
-            ),
-        )
+        return assemble.diffs(fetch.rows(self.connection, statement, params, streamed=True), a, b)
 
     def conflicts(self, known_at: dt.date | None, filters: Filters) -> list[Conflict]:
         """Pairs of current claims, from sources with none in common, that disagree."""

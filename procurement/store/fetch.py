@@ -1,0 +1,150 @@
+"""Where questions meet the database driver: a statement's rows, read straight from it.
+
+Questions skip SQLAlchemy's execution layer, which costs a point lookup about a third of
+its time (70 of 210 microseconds on PostgreSQL) and builds a row object per row: the
+statement is compiled once per shape, and its SQL goes to the driver's own cursor.
+Rows come back as the driver's tuples, so statements that come through here select only
+values that need no conversion on the way out.
+
+Questions about every programme are *streamed*. A plain fetch waits for PostgreSQL's
+last row before the first reaches Python, so building result models would come after
+the query instead of alongside it; psycopg's chunked streaming (libpq 17 or newer)
+hands rows over a chunk at a time while the server produces the rest. Their dates are
+written into the SQL, so they are never prepared (a generic plan cannot see a date's
+selectivity). Point lookups are left for the driver to prepare once it has seen them a
+few times. SQLite runs in this process: there is nothing to overlap, and its rows are
+fetched in one call either way.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
+
+from sqlalchemy import Connection, Dialect, Select
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.sql.compiler import SQLCompiler
+
+__all__ = ["STREAM_CHUNK", "can_stream", "rows"]
+
+STREAM_CHUNK = 2000
+"""Rows per chunk handed over by psycopg: large enough that the per-chunk cost vanishes,
+small enough that the first chunk arrives at once."""
+
+
+@functools.cache
+def can_stream(dialect: Dialect) -> bool:
+    """Whether this dialect's driver streams rows in chunks (psycopg with libpq >= 17)."""
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    from psycopg import capabilities
+
+    return bool(capabilities.has_stream_chunked())
+
+
+class _Compiled:
+    """A statement compiled for one dialect. When nothing in it is rendered at execution
+    (no IN lists, no literal dates), its SQL is fixed and only its values are worked out
+    at each call: a few microseconds off every point lookup."""
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        self.compiled = compiled
+        self.fixed = not compiled.post_compile_params and not compiled.literal_execute_params
+        self.processors: Mapping[str, Any] | None = None
+        self.order: Sequence[str] | None = None
+
+    def sql(self, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """The SQL to send and its values as the driver takes them: converted, and in
+        order where the driver's placeholders are positional."""
+        if self.fixed and self.processors is not None:
+            sql, values = self.compiled.string, self.compiled.construct_params(params)
+            processors, order = self.processors, self.order
+        else:
+            state = self.compiled.construct_expanded_state(params)
+            sql, values = state.statement, dict(state.parameters)
+            processors, order = state.processors, state.positiontup
+            if self.fixed:  # the same for every call from now on
+                self.processors, self.order = processors, order
+        for key in processors.keys() & values.keys():
+            values[key] = processors[key](values[key])
+        return sql, values if order is None else [values[key] for key in order]
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(statement: Select[Any], dialect: Dialect) -> _Compiled:
+    return _Compiled(statement, dialect)
+
+
+@overload
+def rows(
+    connection: Connection,
+    statement: Select[Any],
+    params: Mapping[str, Any],
+    *,
+    streamed: Literal[False],
+) -> Sequence[Sequence[Any]]: ...
+
+
+@overload
+def rows(
+    connection: Connection, statement: Select[Any], params: Mapping[str, Any], *, streamed: bool
+) -> Iterable[Sequence[Any]]: ...
+
+
+def rows(
+    connection: Connection,
+    statement: Select[Any],
+    params: Mapping[str, Any],
+    *,
+    streamed: bool,
+) -> Iterable[Sequence[Any]]:
+    """Every row of `statement`, in order, on the connection's transaction (begun as
+    `execute` would, if none is). `streamed`: a question about every programme (see the
+    module's docstring); otherwise a point lookup."""
+    dialect = connection.dialect
+    # The SQL SQLAlchemy would send, with late-rendered values (IN lists, literal dates)
+    # written in; a statement is built once per shape, and so is its compiled form.
+    sql, values = _compiled(statement, dialect).sql(params)
+    if not connection.in_transaction():
+        connection.begin()
+    driver = connection.connection.driver_connection
+    if streamed and can_stream(dialect):
+        return _streamed(connection, driver, sql, values)
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        if dialect.name == "postgresql":
+            cursor.execute(sql, values, prepare=False if streamed else None)
+        else:
+            cursor.execute(sql, values)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    except dialect.loaded_dbapi.Error as failure:
+        raise _failed(connection, sql, values, failure, cursor) from failure
+    finally:
+        cursor.close()
+
+
+def _streamed(connection: Connection, driver: Any, sql: str, values: Any) -> Iterator[Any]:
+    try:
+        with driver.cursor() as cursor:
+            # Closing early (the caller stopped, or failed) cancels the rest on the server.
+            yield from cursor.stream(sql, values, size=STREAM_CHUNK)
+    except connection.dialect.loaded_dbapi.Error as failure:
+        raise _failed(connection, sql, values, failure, None) from failure
+
+
+def _failed(
+    connection: Connection, sql: str, values: Any, failure: Any, cursor: Any
+) -> StatementError:
+    """The driver's error as SQLAlchemy would raise it; a lost connection is invalidated,
+    so that the next question opens a new one."""
+    dialect = connection.dialect
+    lost = bool(dialect.is_disconnect(failure, connection.connection.dbapi_connection, cursor))
+    if lost:
+        connection.invalidate(failure)
+    error: StatementError = DBAPIError.instance(
+        sql, values, failure, dialect.loaded_dbapi.Error, connection_invalidated=lost
+    )
+    return error
