@@ -1,0 +1,118 @@
+"""How questions read their rows: straight from the driver, streamed where it can, and
+assembled into models that behave as validated ones."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pydantic
+import pytest
+from sqlalchemy import column, create_engine, select, table, text
+from sqlalchemy.exc import DBAPIError
+
+from procurement import ProgrammeStatus, StatusChange, Tracker
+from procurement.store import fetch
+
+FRAMEWORK = "us-india-defence-framework-2025"
+
+
+def _answers(tracker: Tracker) -> dict[str, Any]:
+    """Every kind of answer, as JSON, for comparing two ways of reading them."""
+    return {
+        "snapshot": tracker.snapshot(as_of="2025-12-31"),
+        "known": tracker.snapshot(as_of="2025-12-31", known_at="2025-07-15"),
+        "filtered": tracker.snapshot(as_of="2025-12-31", platform="P-8I"),
+        "changes": tracker.changes(since="2025-06-01", until="2025-11-30"),
+        "diff": tracker.diff("2025-06-30", "2025-12-31"),
+        "history": tracker.history(),
+        "named": tracker.history("Poseidon"),
+        "status": tracker.status(FRAMEWORK, as_of="2025-07-15", known_at="2025-07-15"),
+    }
+
+
+def test_answers_are_the_same_where_the_driver_cannot_stream(
+    seeded: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without chunked streaming (psycopg on a libpq older than 17), rows are fetched in
+    one call and every answer is unchanged."""
+    streamed = _answers(seeded)
+    monkeypatch.setattr(fetch, "can_stream", lambda dialect: False)
+    assert _answers(seeded) == streamed
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(seeded: Tracker) -> None:
+    """A failing statement raises SQLAlchemy's DBAPIError naming the SQL, streamed or
+    not, and the connection answers the next question."""
+    missing = select(column("x")).select_from(table("no_such_table"))
+    for streamed in (False, True):
+        with seeded.engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="no_such_table"):
+                list(fetch.rows(connection, missing, {}, streamed=streamed))
+            connection.rollback()
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_stream_stopped_early_leaves_its_connection_usable(seeded: Tracker) -> None:
+    """Closing a stream after its first row cancels the rest; the connection goes on."""
+    every = select(column("n")).select_from(
+        text("(SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) AS three")
+    )
+    with seeded.engine.connect() as connection:
+        stream = iter(fetch.rows(connection, every, {}, streamed=True))
+        assert next(stream) == (1,)
+        if hasattr(stream, "close"):
+            stream.close()
+        assert connection.execute(text("SELECT 42")).scalar() == 42
+
+
+def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, backend: str) -> None:
+    """When PostgreSQL ends the session under a tracker, the question that finds out fails
+    with an invalidated connection, and the next one opens a new session."""
+    if backend != "postgresql":
+        pytest.skip("only a server can end a session")
+    assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
+    admin = create_engine(seeded.engine.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        ended = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    admin.dispose()
+    assert ended
+    with pytest.raises(DBAPIError) as lost:
+        seeded.status(FRAMEWORK, as_of="2025-07-15")
+    assert lost.value.connection_invalidated
+    assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
+
+
+def test_assembled_results_behave_as_validated_models(seeded: Tracker) -> None:
+    """Results built from rows without validation equal the same values validated by
+    pydantic, in every way a caller can tell: fields set, JSON, repr, pickling, copies,
+    and refusal of assignment."""
+    results: list[pydantic.BaseModel] = [
+        seeded.status(FRAMEWORK, as_of="2025-07-15"),
+        *seeded.snapshot(as_of="2025-12-31"),
+        *seeded.history(FRAMEWORK),
+        *seeded.diff("2025-06-30", "2025-12-31"),
+    ]
+    for built in results:
+        validated = type(built).model_validate(built.model_dump())
+        assert built == validated
+        assert built.model_fields_set == validated.model_fields_set
+        assert built.model_dump_json() == validated.model_dump_json()
+        assert repr(built) == repr(validated)
+        assert pickle.loads(pickle.dumps(built)) == validated
+        assert built.model_copy(update={"title": "t"}) == validated.model_copy(
+            update={"title": "t"}
+        )
+        with pytest.raises(pydantic.ValidationError, match="frozen"):
+            built.title = "changed"  # type: ignore[misc]
+    step = seeded.history(FRAMEWORK)[0]
+    assert isinstance(step, StatusChange)
+    assert step.citations[0] == type(step.citations[0]).model_validate(
+        step.citations[0].model_dump()
+    )
+    assert isinstance(results[0], ProgrammeStatus)
