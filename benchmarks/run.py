@@ -7,7 +7,9 @@
 Loads a deterministic synthetic world (procurement.testing.synthetic) into an emptied
 database through the public bulk loader, then times each question twice on the same
 database in the same run: through the public `Tracker`, and as the best hand-written SQL
-for the same answer (the floor), after checking that both give the same answer. Prints
+for the same answer (the floor), after checking that both give the same answer. Both
+read rows from the driver the same way, and each run is charged what its answer costs the
+process: getting it, the young-generation collection it is due, and its release. Prints
 one JSON document: per query the Tracker's time, the floor's, their ratio; rows per second
 for the load; peak memory; and every programme's history read as one list and streamed,
 each in a fresh interpreter with its own peak memory.
@@ -40,6 +42,7 @@ from procurement import Tracker
 from procurement.domain.platforms import alias_key
 from procurement.store import migrations
 from procurement.store.database import make_engine, redact
+from procurement.store.fetch import STREAM_CHUNK
 from procurement.testing.synthetic import World, synthetic_batches
 
 AS_OF = dt.date(2012, 6, 30)
@@ -287,23 +290,35 @@ def _change_models(models: list[Any]) -> list[tuple[Any, ...]]:
 # -- timing -----------------------------------------------------------------------------
 
 
+def _cost(ask: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds to get an answer and to bear what it costs the process afterwards: the
+    young-generation collection it is due while it is held, and its release. Both sides
+    are charged alike, from an empty young generation."""
+    gc.collect()
+    start = time.perf_counter()
+    answer = ask()
+    gc.collect(0)
+    size = len(answer)
+    del answer
+    return time.perf_counter() - start, size
+
+
 def _time_pair(
     mine: Callable[[], Any], theirs: Callable[[], Any], repeat: int
-) -> tuple[float, float, Any]:
-    """Median wall times of `repeat` runs of each (after one warm-up), alternating the two
-    so that a drift in the machine's speed (a shared virtual machine's often is) touches
-    both alike; and the tracker's last result."""
-    result = mine()
-    theirs()
+) -> tuple[float, float, int]:
+    """Median costs (`_cost`) of the tracker's and the floor's answer, and the answer's
+    length. The two alternate, so that a drift in the machine's speed (a shared virtual
+    machine's often is) touches both alike; after one warm-up each, at least `repeat`
+    runs, more for short questions (about a second's worth, at most 201) since a
+    millisecond's timing is noisy."""
+    _, size = _cost(mine)
+    elapsed = _cost(theirs)[0]
+    runs = max(repeat, min(201, int(1.0 / max(elapsed, 1e-6))))
     mine_times, their_times = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = mine()
-        mine_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        theirs()
-        their_times.append(time.perf_counter() - start)
-    return statistics.median(mine_times), statistics.median(their_times), result
+    for _ in range(runs):
+        mine_times.append(_cost(mine)[0])
+        their_times.append(_cost(theirs)[0])
+    return statistics.median(mine_times), statistics.median(their_times), size
 
 
 def _entry(tracker_s: float, floor_s: float, rows: int) -> dict[str, Any]:
@@ -405,23 +420,46 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
     rng = random.Random(7)
     queries: dict[str, Any] = {}
     with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+
+        def lookup(sql: str) -> Callable[[dict[str, Any]], list[Any]]:
+            """A point lookup, read from the driver as the tracker reads one: with bound
+            parameters, so that the driver prepares it once it has seen it a few times."""
+            if dialect == "postgresql":
+                sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+
+            def fetch(params: dict[str, Any]) -> list[Any]:
+                cursor = driver.cursor()
+                try:
+                    cursor.execute(sql, params)
+                    return list(cursor.fetchall())
+                finally:
+                    cursor.close()
+
+            return fetch
 
         def floor(sql: str, params: dict[str, Any], inline: bool = True) -> Callable[[], list[Any]]:
-            # Dates written into the SQL, as the tracker does for questions about every
-            # programme: a prepared statement's generic plan cannot see their selectivity.
-            statement = text(_inline(sql, params) if inline else sql)
-            values = {} if inline else params
+            """Hand-written SQL for a question, read as the tracker reads the same one."""
+            if not inline:
+                fetch = lookup(sql)
+                return lambda: fetch(params)
+            # A question about every programme: its dates written into the SQL (a prepared
+            # statement's generic plan cannot see their selectivity), streamed in chunks on
+            # PostgreSQL (as fast as psycopg hands rows over) and fetched in one call on
+            # SQLite, with the cyclic garbage collector paused while rows arrive.
+            inlined = _inline(sql, params)
 
-            def fetch() -> list[Any]:
-                # fetchall, the fastest way the driver has to hand over many rows, with the
-                # cyclic garbage collector paused as the tracker pauses it for large answers
+            def streamed() -> list[Any]:
                 gc.disable()
                 try:
-                    return list(connection.execute(statement, values).all())
+                    if dialect == "postgresql":
+                        with driver.cursor() as cursor:
+                            return list(cursor.stream(inlined, size=STREAM_CHUNK))
+                    return list(driver.execute(inlined).fetchall())
                 finally:
                     gc.enable()
 
-            return fetch
+            return streamed
 
         for known in (False, True):
             suffix = " known_at" if known else ""
@@ -434,13 +472,11 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
                 )
                 for _ in range(300)
             ]
-            status_sql = text(floor_status(dialect, known))
+            status_sql = lookup(floor_status(dialect, known))
             tracker_times, floor_times = [], []
             for programme, day in pairs:
                 mine = tracker.status(programme, as_of=day, **k)
-                theirs = connection.execute(
-                    status_sql, {"programme": programme, "as_of": day, **k}
-                ).all()
+                theirs = status_sql({"programme": programme, "as_of": day, **k})
                 assert _status_models([mine]) == _status_rows(theirs, day), (programme, day)
             for number, (programme, day) in enumerate(pairs):
                 # Whichever runs first reads the programme's pages from disk for both: take
@@ -452,7 +488,7 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
                         tracker.status(programme, as_of=day, **k)
                         tracker_times.append(time.perf_counter() - start)
                     else:
-                        connection.execute(status_sql, params).all()
+                        status_sql(params)
                         floor_times.append(time.perf_counter() - start)
             p50_t, p50_f = statistics.median(tracker_times), statistics.median(floor_times)
             queries["status" + suffix] = {
@@ -535,8 +571,8 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
             for name, mine, theirs, norm_mine, norm_theirs in cases:
                 answer, expected = norm_mine(mine()), norm_theirs(theirs())
                 assert answer == expected, f"{name}{suffix}: the tracker and the floor disagree"
-                tracker_s, floor_s, result = _time_pair(mine, theirs, repeat)
-                queries[name + suffix] = _entry(tracker_s, floor_s, len(result))
+                tracker_s, floor_s, size = _time_pair(mine, theirs, repeat)
+                queries[name + suffix] = _entry(tracker_s, floor_s, size)
     report["queries"] = queries
     report["worst_ratio"] = max(q["ratio"] for q in queries.values())
     report["whole_history"] = {how: whole_history(url, how) for how in ("list", "streamed")}
