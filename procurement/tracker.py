@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -291,15 +290,14 @@ class Tracker:
             kind=_enum(Kind, kind, "kind"),
         )
 
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _read(self) -> Connection:
         """This thread's connection for questions (see `_reader`)."""
         connection: Connection | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed or connection.invalidated:
             connection = self._reader.connect()
             self._local.connection = connection
             self._connections.append(connection)
-        yield connection
+        return connection
 
     def programmes(
         self,
@@ -310,11 +308,11 @@ class Tracker:
         kind: Kind | str | None = None,
     ) -> list[Programme]:
         """Programmes, ordered by id; `platform` (any alias) includes its variants."""
-        with self._read() as connection:
-            filters = self._filters(
-                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
-            )
-            ids = programme_ids(connection, filters)
+        connection = self._read()
+        filters = self._filters(
+            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+        )
+        ids = programme_ids(connection, filters)
         with self._session() as session:
             found = {p.id: p for p in reads.read_programmes(session, ids)}
         return [found[i] for i in ids]
@@ -329,8 +327,8 @@ class Tracker:
         """The status of `programme` as of a date (default today), optionally as known at
         a date (default: everything recorded). `status` is None before its first event."""
         day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
-        with self._read() as connection:
-            found = TemporalQueries(connection).status(programme, day, known)
+        connection = self._read()
+        found = TemporalQueries(connection).status(programme, day, known)
         if found is None:
             self.programme(programme)  # raises NotFound, naming the closest ids
         assert found is not None
@@ -350,11 +348,11 @@ class Tracker:
         """The status of every programme that has one as of a date, ordered by id."""
         day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
         chosen = _enum(Status, status, "status")
-        with self._read() as connection:
-            filters = self._filters(
-                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
-            )
-            return TemporalQueries(connection).snapshot(day, known, filters, chosen)
+        connection = self._read()
+        filters = self._filters(
+            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+        )
+        return TemporalQueries(connection).snapshot(day, known, filters, chosen)
 
     def history(
         self, programme_or_platform: str | None = None, *, known_at: DateLike | None = None
@@ -362,14 +360,14 @@ class Tracker:
         """Every status change of a programme, or of all programmes of a platform (any
         alias, variants included), or of every programme, in time order."""
         day = _day(known_at, "known_at")
-        with self._read() as connection:
-            queries = TemporalQueries(connection)
-            if programme_or_platform is None:
-                return queries.history(day, Filters())
-            found = queries.history_of(programme_or_platform, day)
-            if not found and named_filters(connection, programme_or_platform) is None:
-                _unknown_name(connection, programme_or_platform)
-            return found
+        connection = self._read()
+        queries = TemporalQueries(connection)
+        if programme_or_platform is None:
+            return queries.history(day, Filters())
+        found = queries.history_of(programme_or_platform, day)
+        if not found and named_filters(connection, programme_or_platform) is None:
+            _unknown_name(connection, programme_or_platform)
+        return found
 
     def iter_history(
         self,
@@ -391,11 +389,11 @@ class Tracker:
             raise InvalidArgument(f"batch: {batch!r} is not a positive number of rows")
         filters = Filters()
         if programme_or_platform is not None:
-            with self._read() as connection:
-                named = named_filters(connection, programme_or_platform)
-                if named is None:
-                    _unknown_name(connection, programme_or_platform)
-                filters = named
+            connection = self._read()
+            named = named_filters(connection, programme_or_platform)
+            if named is None:
+                _unknown_name(connection, programme_or_platform)
+            filters = named
         return self._stream_history(day, filters, batch)
 
     def _stream_history(
@@ -417,11 +415,11 @@ class Tracker:
     ) -> list[StatusChange]:
         """Changes of status whose date may fall between `since` and `until` (inclusive)."""
         days = _day(since, "since"), _day(until, "until"), _day(known_at, "known_at")
-        with self._read() as connection:
-            filters = self._filters(
-                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
-            )
-            return TemporalQueries(connection).changes(*days, filters)
+        connection = self._read()
+        filters = self._filters(
+            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+        )
+        return TemporalQueries(connection).changes(*days, filters)
 
     def diff(
         self,
@@ -437,13 +435,11 @@ class Tracker:
         """Programmes whose status as of `a` differs from their status as of `b`."""
         day_a, day_b = _day(a, "a"), _day(b, "b")
         assert day_a is not None and day_b is not None
-        with self._read() as connection:
-            filters = self._filters(
-                connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
-            )
-            return TemporalQueries(connection).diff(
-                day_a, day_b, _day(known_at, "known_at"), filters
-            )
+        connection = self._read()
+        filters = self._filters(
+            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+        )
+        return TemporalQueries(connection).diff(day_a, day_b, _day(known_at, "known_at"), filters)
 
     def conflicts(
         self, *, known_at: DateLike | None = None, programme: str | None = None
@@ -451,9 +447,9 @@ class Tracker:
         """Claims from different sources that disagree about the same programme."""
         if programme is not None:
             self.programme(programme)
-        with self._read() as connection:
-            filters = Filters(programmes=(programme,) if programme else None)
-            return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
+        connection = self._read()
+        filters = Filters(programmes=(programme,) if programme else None)
+        return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
 
     # -- other tools ---------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Integer,
     Select,
     String,
     and_,
@@ -237,6 +238,11 @@ def _history_order(events: Any) -> list[ColumnElement[Any]]:
     return [events.c.sort_start, events.c.rank, events.c.sort_end, events.c.id]
 
 
+_ONE, _NONE = literal_column("1", Integer), literal_column("0", Integer)
+"""LIMIT 1 (OFFSET 0) written into the SQL, not bound: one value fewer to send with each
+point lookup, and a generic plan that knows the limit."""
+
+
 def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> ColumnElement[int]:
     """The id of the event that sets a programme's status as of `day`: the last current
     event in history order that may have happened by then (one index probe)."""
@@ -246,7 +252,8 @@ def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> Co
         .where(event.c.programme_id == programme_id, event.c.sort_start <= day)
         .where(current(event, known))
         .order_by(*[c.desc() for c in _history_order(event)])
-        .limit(1)
+        .limit(_ONE)
+        .offset(_NONE)
         .scalar_subquery()
     )
 
@@ -500,7 +507,8 @@ def _changes_statement(
             tuple_(*_history_order(before)) < tuple_(*_history_order(event)),
         )
         .order_by(*[c.desc() for c in _history_order(before)])
-        .limit(1)
+        .limit(_ONE)
+        .offset(_NONE)
         .scalar_subquery()
     )
     window = select(event, previous.label("from_status")).where(

@@ -45,32 +45,51 @@ def can_stream(dialect: Dialect) -> bool:
 
 class _Compiled:
     """A statement compiled for one dialect. When nothing in it is rendered at execution
-    (no IN lists, no literal dates), its SQL is fixed and only its values are worked out
-    at each call: a few microseconds off every point lookup."""
+    (no IN lists, no literal dates), its SQL is fixed and each call only looks its values
+    up, in the driver's order, converting those that need it: a point lookup's parameters
+    in about a microsecond, a third of what working them out afresh costs."""
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         self.compiled = compiled
-        self.fixed = not compiled.post_compile_params and not compiled.literal_execute_params
-        self.processors: Mapping[str, Any] | None = None
-        self.order: Sequence[str] | None = None
+        self.fixed = not (
+            compiled.post_compile_params
+            or compiled.literal_execute_params
+            or compiled.escaped_bind_names
+        )
+        # For a fixed statement, once seen: per placeholder its name and whether the
+        # caller gives its value, or else the value written into the statement (a LIMIT).
+        self.slots: list[tuple[str, bool, Any]] | None = None
+        self.converts: list[tuple[int, str, Any]] = []
 
     def sql(self, params: Mapping[str, Any]) -> tuple[str, Any]:
         """The SQL to send and its values as the driver takes them: converted, and in
         order where the driver's placeholders are positional."""
-        if self.fixed and self.processors is not None:
-            sql, values = self.compiled.string, self.compiled.construct_params(params)
-            processors, order = self.processors, self.order
-        else:
-            state = self.compiled.construct_expanded_state(params)
-            sql, values = state.statement, dict(state.parameters)
-            processors, order = state.processors, state.positiontup
-            if self.fixed:  # the same for every call from now on
-                self.processors, self.order = processors, order
+        slots = self.slots
+        if slots is None:
+            return self._first(params)
+        values = [params[name] if given else value for name, given, value in slots]
+        for index, _, convert in self.converts:
+            values[index] = convert(values[index])
+        if self.compiled.positiontup is not None:
+            return self.compiled.string, values
+        return self.compiled.string, {
+            slot[0]: value for slot, value in zip(slots, values, strict=True)
+        }
+
+    def _first(self, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """Values worked out by SQLAlchemy, which also checks that every one is given."""
+        state = self.compiled.construct_expanded_state(params)
+        processors, order = state.processors, state.positiontup
+        values = dict(state.parameters)
         for key in processors.keys() & values.keys():
             values[key] = processors[key](values[key])
-        return sql, values if order is None else [values[key] for key in order]
+        if self.fixed:  # the same placeholders at every call from now on
+            names = list(order if order is not None else state.parameters)
+            self.converts = [(i, n, processors[n]) for i, n in enumerate(names) if n in processors]
+            self.slots = [(n, n in params, state.parameters[n]) for n in names]  # last: ready
+        return state.statement, values if order is None else [values[key] for key in order]
 
 
 @functools.lru_cache(maxsize=256)
