@@ -2,8 +2,9 @@
 
 The store guarantees what a row holds, so a model is made without validating it again:
 what `model_construct` does, minus its per-call overhead. A snapshot is 100,000 models,
-so each one costs a dict and four slot writes, and nothing else. Large answers are
-fetched and built with the cyclic garbage collector paused.
+so each one costs a dict of its fields and four slot writes, and nothing else (the dicts
+of a status or a diff share one table of keys). Large answers are fetched and built with the
+cyclic garbage collector paused.
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
+def _blank(model: type[BaseModel]) -> Callable[[], dict[str, Any]]:
+    """A function returning a new dict of the model's fields, each None, in their order.
+
+    The dicts it returns share one table of keys, as the attribute dicts of an ordinary
+    class's instances do in CPython, and hold only their values: 300 bytes instead of 460
+    for eleven fields, quicker to make, for the collector to scan and to free. Filling in
+    the fields keeps the sharing; any other Python just copies a dict."""
+    holder = type(f"{model.__name__}Fields", (), {})()
+    for name in model.model_fields:
+        setattr(holder, name, None)
+    fields: dict[str, Any] = holder.__dict__
+    return fields.copy
+
+
 def _maker(model: type[M]) -> Callable[[dict[str, Any]], M]:
     """A function making `model` from a dict of every field's value. The models are
     frozen, so they may share one set of field names (pydantic copies it before any
@@ -62,6 +77,9 @@ _status = _maker(ProgrammeStatus)
 _step = _maker(StatusChange)
 _diff = _maker(StatusDiff)
 _quoted = _maker(QuotedCitation)
+# Models of many fields (a dict of eight or fewer is as small built afresh):
+_STATUS_FIELDS = _blank(ProgrammeStatus)
+_DIFF_FIELDS = _blank(StatusDiff)
 
 
 def _sources(ids: str | None) -> list[str]:
@@ -74,37 +92,23 @@ def _sources(ids: str | None) -> list[str]:
 def statuses(rows: Iterable[Sequence[Any]]) -> list[ProgrammeStatus]:
     """Status results from rows of (id, title, kind, platform, buyer, supplier,
     quantity, status, effective, certain, sources joined)."""
-    make, states, date = _status, STATUSES, _date
-    return [
-        make(
-            {
-                "programme": ident,
-                "title": title,
-                "kind": KINDS[kind],
-                "platform": platform,
-                "buyer": buyer,
-                "supplier": supplier,
-                "quantity": quantity,
-                "status": states[status],
-                "since": None if effective is None else date(effective),
-                "certain": bool(certain),
-                "sources": _sources(by),
-            }
-        )
-        for (
-            ident,
-            title,
-            kind,
-            platform,
-            buyer,
-            supplier,
-            quantity,
-            status,
-            effective,
-            certain,
-            by,
-        ) in rows
-    ]
+    make, blank, states, date = _status, _STATUS_FIELDS, STATUSES, _date
+    built: list[ProgrammeStatus] = []
+    for ident, title, kind, platform, buyer, supplier, quantity, status, when, certain, by in rows:
+        values = blank()
+        values["programme"] = ident
+        values["title"] = title
+        values["kind"] = KINDS[kind]
+        values["platform"] = platform
+        values["buyer"] = buyer
+        values["supplier"] = supplier
+        values["quantity"] = quantity
+        values["status"] = states[status]
+        values["since"] = None if when is None else date(when)
+        values["certain"] = bool(certain)
+        values["sources"] = _sources(by)
+        built.append(make(values))
+    return built
 
 
 def steps(rows: Iterable[Sequence[Any]]) -> list[StatusChange]:
@@ -140,37 +144,35 @@ def steps(rows: Iterable[Sequence[Any]]) -> list[StatusChange]:
 def diffs(rows: Iterable[Sequence[Any]], a: Any, b: Any) -> list[StatusDiff]:
     """Diff results from rows of (id, title, kind, platform, and status, effective and
     certain as of `a`, then as of `b`)."""
-    make, states, date = _diff, STATUSES, _date
-    return [
-        make(
-            {
-                "programme": ident,
-                "title": title,
-                "kind": KINDS[kind],
-                "platform": platform,
-                "a": a,
-                "b": b,
-                "status_a": states[status_a],
-                "status_b": states[status_b],
-                "since_a": None if since_a is None else date(since_a),
-                "since_b": None if since_b is None else date(since_b),
-                "certain_a": bool(certain_a),
-                "certain_b": bool(certain_b),
-            }
-        )
-        for (
-            ident,
-            title,
-            kind,
-            platform,
-            status_a,
-            since_a,
-            certain_a,
-            status_b,
-            since_b,
-            certain_b,
-        ) in rows
-    ]
+    make, blank, states, date = _diff, _DIFF_FIELDS, STATUSES, _date
+    built: list[StatusDiff] = []
+    for (
+        ident,
+        title,
+        kind,
+        platform,
+        status_a,
+        since_a,
+        certain_a,
+        status_b,
+        since_b,
+        certain_b,
+    ) in rows:
+        values = blank()
+        values["programme"] = ident
+        values["title"] = title
+        values["kind"] = KINDS[kind]
+        values["platform"] = platform
+        values["a"] = a
+        values["b"] = b
+        values["status_a"] = states[status_a]
+        values["status_b"] = states[status_b]
+        values["since_a"] = None if since_a is None else date(since_a)
+        values["since_b"] = None if since_b is None else date(since_b)
+        values["certain_a"] = bool(certain_a)
+        values["certain_b"] = bool(certain_b)
+        built.append(make(values))
+    return built
 
 
 def quoted(pairs: Iterable[tuple[str, str]]) -> list[QuotedCitation]:
