@@ -8,8 +8,9 @@ Loads a deterministic synthetic world (procurement.testing.synthetic) into an em
 database through the public bulk loader, then times each question twice on the same
 database in the same run: through the public `Tracker`, and as the best hand-written SQL
 for the same answer (the floor), after checking that both give the same answer. Both
-read rows from the driver the same way, and each run is charged what its answer costs the
-process: getting it, the young-generation collection it is due, and its release. Prints
+read rows from the driver the same way on the same connection, and each run is charged
+what its answer costs the process: getting it, the young-generation collection it is
+due, and its release. Prints
 one JSON document: per query the Tracker's time, the floor's, their ratio; rows per second
 for the load; peak memory; and every programme's history read as one list and streamed,
 each in a fresh interpreter with its own peak memory.
@@ -46,6 +47,7 @@ from procurement.store.fetch import STREAM_CHUNK
 from procurement.testing.synthetic import World, synthetic_batches
 
 AS_OF = dt.date(2012, 6, 30)
+STATUS_CALLS = 2000
 KNOWN_AT = dt.date(2011, 12, 31)
 
 
@@ -419,160 +421,163 @@ def run(url: str, world: World, repeat: int, reuse: bool) -> dict[str, Any]:
     tracker = Tracker(engine)
     rng = random.Random(7)
     queries: dict[str, Any] = {}
-    with engine.connect() as connection:
-        driver = connection.connection.driver_connection
+    # The floor reads on the tracker's own connection for questions: two connections
+    # are two server processes, and on a machine of two cores the scheduler places
+    # them differently (the same lookup took a quarter longer on one of two).
+    driver = tracker._read().connection.driver_connection
 
-        def lookup(sql: str) -> Callable[[dict[str, Any]], list[Any]]:
-            """A point lookup, read from the driver as the tracker reads one: with bound
-            parameters, so that the driver prepares it once it has seen it a few times."""
-            if dialect == "postgresql":
-                sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+    def lookup(sql: str) -> Callable[[dict[str, Any]], list[Any]]:
+        """A point lookup, read from the driver as the tracker reads one: with bound
+        parameters, so that the driver prepares it once it has seen it a few times."""
+        if dialect == "postgresql":
+            sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
 
-            def fetch(params: dict[str, Any]) -> list[Any]:
-                cursor = driver.cursor()
-                try:
-                    cursor.execute(sql, params)
-                    return list(cursor.fetchall())
-                finally:
-                    cursor.close()
+        def fetch(params: dict[str, Any]) -> list[Any]:
+            cursor = driver.cursor()
+            try:
+                cursor.execute(sql, params)
+                return list(cursor.fetchall())
+            finally:
+                cursor.close()
 
-            return fetch
+        return fetch
 
-        def floor(sql: str, params: dict[str, Any], inline: bool = True) -> Callable[[], list[Any]]:
-            """Hand-written SQL for a question, read as the tracker reads the same one."""
-            if not inline:
-                fetch = lookup(sql)
-                return lambda: fetch(params)
-            # A question about every programme: its dates written into the SQL (a prepared
-            # statement's generic plan cannot see their selectivity), streamed in chunks on
-            # PostgreSQL (as fast as psycopg hands rows over) and fetched in one call on
-            # SQLite, with the cyclic garbage collector paused while rows arrive.
-            inlined = _inline(sql, params)
+    def floor(sql: str, params: dict[str, Any], inline: bool = True) -> Callable[[], list[Any]]:
+        """Hand-written SQL for a question, read as the tracker reads the same one."""
+        if not inline:
+            fetch = lookup(sql)
+            return lambda: fetch(params)
+        # A question about every programme: its dates written into the SQL (a prepared
+        # statement's generic plan cannot see their selectivity), streamed in chunks on
+        # PostgreSQL (as fast as psycopg hands rows over) and fetched in one call on
+        # SQLite, with the cyclic garbage collector paused while rows arrive.
+        inlined = _inline(sql, params)
 
-            def streamed() -> list[Any]:
-                gc.disable()
-                try:
-                    if dialect == "postgresql":
-                        with driver.cursor() as cursor:
-                            return list(cursor.stream(inlined, size=STREAM_CHUNK))
-                    return list(driver.execute(inlined).fetchall())
-                finally:
-                    gc.enable()
+        def streamed() -> list[Any]:
+            gc.disable()
+            try:
+                if dialect == "postgresql":
+                    with driver.cursor() as cursor:
+                        return list(cursor.stream(inlined, size=STREAM_CHUNK))
+                return list(driver.execute(inlined).fetchall())
+            finally:
+                gc.enable()
 
-            return streamed
+        return streamed
 
-        for known in (False, True):
-            suffix = " known_at" if known else ""
-            k = {"known_at": KNOWN_AT} if known else {}
-            # status: one programme, many random ids and dates
-            pairs = [
-                (
-                    f"programme-{rng.randrange(world.programmes)}",
-                    dt.date(rng.randrange(1995, 2025), rng.randrange(1, 13), 1),
-                )
-                for _ in range(300)
+    for known in (False, True):
+        suffix = " known_at" if known else ""
+        k = {"known_at": KNOWN_AT} if known else {}
+        # status: one programme, many random ids and dates (a call takes a fraction of a
+        # millisecond, so a median needs many of them to hold still)
+        pairs = [
+            (
+                f"programme-{rng.randrange(world.programmes)}",
+                dt.date(rng.randrange(1995, 2025), rng.randrange(1, 13), 1),
+            )
+            for _ in range(STATUS_CALLS)
+        ]
+        status_sql = lookup(floor_status(dialect, known))
+        tracker_times, floor_times = [], []
+        for programme, day in pairs:
+            mine = tracker.status(programme, as_of=day, **k)
+            theirs = status_sql({"programme": programme, "as_of": day, **k})
+            assert _status_models([mine]) == _status_rows(theirs, day), (programme, day)
+        for number, (programme, day) in enumerate(pairs):
+            # Whichever runs second finds the programme's pages in the processor's
+            # caches: take turns, so that neither side always does.
+            params = {"programme": programme, "as_of": day, **k}
+            for side in ("tracker", "floor") if number % 2 else ("floor", "tracker"):
+                start = time.perf_counter()
+                if side == "tracker":
+                    tracker.status(programme, as_of=day, **k)
+                    tracker_times.append(time.perf_counter() - start)
+                else:
+                    status_sql(params)
+                    floor_times.append(time.perf_counter() - start)
+        p50_t, p50_f = statistics.median(tracker_times), statistics.median(floor_times)
+        queries["status" + suffix] = {
+            **_entry(p50_t, p50_f, 1),
+            "tracker_p95_ms": round(statistics.quantiles(tracker_times, n=20)[18] * 1000, 2),
+            "floor_p95_ms": round(statistics.quantiles(floor_times, n=20)[18] * 1000, 2),
+            "calls": len(pairs),
+        }
+
+        cases: list[
+            tuple[
+                str,
+                Callable[[], list[Any]],
+                Callable[[], list[Any]],
+                Callable[[list[Any]], Any],
+                Callable[[list[Any]], Any],
             ]
-            status_sql = lookup(floor_status(dialect, known))
-            tracker_times, floor_times = [], []
-            for programme, day in pairs:
-                mine = tracker.status(programme, as_of=day, **k)
-                theirs = status_sql({"programme": programme, "as_of": day, **k})
-                assert _status_models([mine]) == _status_rows(theirs, day), (programme, day)
-            for number, (programme, day) in enumerate(pairs):
-                # Whichever runs first reads the programme's pages from disk for both: take
-                # turns, so that neither side always finds the cache warm.
-                params = {"programme": programme, "as_of": day, **k}
-                for side in ("tracker", "floor") if number % 2 else ("floor", "tracker"):
-                    start = time.perf_counter()
-                    if side == "tracker":
-                        tracker.status(programme, as_of=day, **k)
-                        tracker_times.append(time.perf_counter() - start)
-                    else:
-                        status_sql(params)
-                        floor_times.append(time.perf_counter() - start)
-            p50_t, p50_f = statistics.median(tracker_times), statistics.median(floor_times)
-            queries["status" + suffix] = {
-                **_entry(p50_t, p50_f, 1),
-                "tracker_p95_ms": round(statistics.quantiles(tracker_times, n=20)[18] * 1000, 2),
-                "floor_p95_ms": round(statistics.quantiles(floor_times, n=20)[18] * 1000, 2),
-                "calls": len(pairs),
-            }
-
-            cases: list[
-                tuple[
-                    str,
-                    Callable[[], list[Any]],
-                    Callable[[], list[Any]],
-                    Callable[[list[Any]], Any],
-                    Callable[[list[Any]], Any],
-                ]
-            ] = [
-                (
-                    "snapshot",
-                    lambda k=k: tracker.snapshot(as_of=AS_OF, **k),
-                    floor(floor_snapshot(dialect, known), {"as_of": AS_OF, **k}),
-                    _status_models,
-                    lambda r: _status_rows(r, AS_OF),
-                ),
-                (
-                    "snapshot filtered",
-                    lambda k=k: tracker.snapshot(as_of=AS_OF, kind="lease", buyer="FR", **k),
-                    floor(
-                        floor_snapshot(
-                            dialect,
-                            known,
-                            "AND {id} IN (SELECT f.id FROM programmes f "
-                            "WHERE f.kind = 'lease' AND f.buyer = 'FR')",
-                        ),
-                        {"as_of": AS_OF, **k},
+        ] = [
+            (
+                "snapshot",
+                lambda k=k: tracker.snapshot(as_of=AS_OF, **k),
+                floor(floor_snapshot(dialect, known), {"as_of": AS_OF, **k}),
+                _status_models,
+                lambda r: _status_rows(r, AS_OF),
+            ),
+            (
+                "snapshot filtered",
+                lambda k=k: tracker.snapshot(as_of=AS_OF, kind="lease", buyer="FR", **k),
+                floor(
+                    floor_snapshot(
+                        dialect,
+                        known,
+                        "AND {id} IN (SELECT f.id FROM programmes f "
+                        "WHERE f.kind = 'lease' AND f.buyer = 'FR')",
                     ),
-                    _status_models,
-                    lambda r: _status_rows(r, AS_OF),
+                    {"as_of": AS_OF, **k},
                 ),
-                (
-                    "history",
-                    lambda k=k: tracker.history("platform-7", **k),
-                    floor(
-                        floor_history(dialect, known),
-                        {"name": "platform-7", "key": alias_key("platform-7"), **k},
-                        inline=False,  # one platform: the prepared plan serves it well
-                    ),
-                    _change_models,
-                    _change_rows,
+                _status_models,
+                lambda r: _status_rows(r, AS_OF),
+            ),
+            (
+                "history",
+                lambda k=k: tracker.history("platform-7", **k),
+                floor(
+                    floor_history(dialect, known),
+                    {"name": "platform-7", "key": alias_key("platform-7"), **k},
+                    inline=False,  # one platform: the prepared plan serves it well
                 ),
-                (
-                    "changes",
-                    lambda k=k: tracker.changes(since="2012-06-01", until="2012-06-30", **k),
-                    floor(
-                        floor_changes(dialect, known),
-                        {"since": dt.date(2012, 6, 1), "until": dt.date(2012, 6, 30), **k},
-                    ),
-                    _change_models,
-                    _change_rows,
+                _change_models,
+                _change_rows,
+            ),
+            (
+                "changes",
+                lambda k=k: tracker.changes(since="2012-06-01", until="2012-06-30", **k),
+                floor(
+                    floor_changes(dialect, known),
+                    {"since": dt.date(2012, 6, 1), "until": dt.date(2012, 6, 30), **k},
                 ),
-                (
-                    "diff",
-                    lambda k=k: tracker.diff("2011-06-30", "2012-06-30", **k),
-                    floor(
-                        floor_diff(dialect, known),
-                        {"day_a": dt.date(2011, 6, 30), "day_b": dt.date(2012, 6, 30), **k},
-                    ),
-                    lambda ms: [
-                        (
-                            m.programme,
-                            m.status_a.value if m.status_a else None,
-                            m.status_b.value if m.status_b else None,
-                        )
-                        for m in ms
-                    ],
-                    lambda rs: [tuple(r)[:3] for r in rs],
+                _change_models,
+                _change_rows,
+            ),
+            (
+                "diff",
+                lambda k=k: tracker.diff("2011-06-30", "2012-06-30", **k),
+                floor(
+                    floor_diff(dialect, known),
+                    {"day_a": dt.date(2011, 6, 30), "day_b": dt.date(2012, 6, 30), **k},
                 ),
-            ]
-            for name, mine, theirs, norm_mine, norm_theirs in cases:
-                answer, expected = norm_mine(mine()), norm_theirs(theirs())
-                assert answer == expected, f"{name}{suffix}: the tracker and the floor disagree"
-                tracker_s, floor_s, size = _time_pair(mine, theirs, repeat)
-                queries[name + suffix] = _entry(tracker_s, floor_s, size)
+                lambda ms: [
+                    (
+                        m.programme,
+                        m.status_a.value if m.status_a else None,
+                        m.status_b.value if m.status_b else None,
+                    )
+                    for m in ms
+                ],
+                lambda rs: [tuple(r)[:3] for r in rs],
+            ),
+        ]
+        for name, mine, theirs, norm_mine, norm_theirs in cases:
+            answer, expected = norm_mine(mine()), norm_theirs(theirs())
+            assert answer == expected, f"{name}{suffix}: the tracker and the floor disagree"
+            tracker_s, floor_s, size = _time_pair(mine, theirs, repeat)
+            queries[name + suffix] = _entry(tracker_s, floor_s, size)
     report["queries"] = queries
     report["worst_ratio"] = max(q["ratio"] for q in queries.values())
     report["whole_history"] = {how: whole_history(url, how) for how in ("list", "streamed")}
