@@ -3,6 +3,7 @@ assembled into models that behave as validated ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import column, create_engine, select, table, text
 from sqlalchemy.exc import DBAPIError
 
 from procurement import ProgrammeStatus, StatusChange, Tracker
+from procurement.queries.temporal import _status_statement
 from procurement.store import fetch
 
 FRAMEWORK = "us-india-defence-framework-2025"
@@ -116,3 +118,24 @@ def test_assembled_results_behave_as_validated_models(seeded: Tracker) -> None:
         step.citations[0].model_dump()
     )
     assert isinstance(results[0], ProgrammeStatus)
+
+
+def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker) -> None:
+    """A point lookup records its placeholders at its first call; every later call sends
+    its own values in the driver's order, as SQLAlchemy would work them out afresh."""
+    statement = _status_statement(True)
+    dialect = seeded.engine.dialect
+    compiled = fetch._Compiled(statement, dialect)
+    asks = [
+        {"programme": FRAMEWORK, "as_of": dt.date(2025, 7, 15), "known_at": dt.date(2025, 7, 1)},
+        {"programme": "javelin-co-production", "as_of": dt.date(2026, 1, 1), "known_at": None},
+    ]
+    for params in (*asks, *asks):
+        expected = statement.compile(dialect=dialect).construct_expanded_state(params)
+        values = expected.parameters
+        order = expected.positiontup
+        assert compiled.sql(params) == (
+            expected.statement,
+            dict(values) if order is None else [values[name] for name in order],
+        )
+    assert compiled.slots is not None  # the later calls took the recorded placeholders
