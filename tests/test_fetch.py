@@ -9,8 +9,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from sqlalchemy import column, create_engine, select, table, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Date, Integer, bindparam, column, create_engine, event, select, table, text
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
 from procurement import ProgrammeStatus, StatusChange, Tracker
 from procurement.queries.temporal import _status_statement
@@ -122,20 +122,56 @@ def test_assembled_results_behave_as_validated_models(seeded: Tracker) -> None:
 
 def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker) -> None:
     """A point lookup records its placeholders at its first call; every later call sends
-    its own values in the driver's order, as SQLAlchemy would work them out afresh."""
-    statement = _status_statement(True)
-    dialect = seeded.engine.dialect
-    compiled = fetch._Compiled(statement, dialect)
-    asks = [
-        {"programme": FRAMEWORK, "as_of": dt.date(2025, 7, 15), "known_at": dt.date(2025, 7, 1)},
-        {"programme": "javelin-co-production", "as_of": dt.date(2026, 1, 1), "known_at": None},
-    ]
-    for params in (*asks, *asks):
-        expected = statement.compile(dialect=dialect).construct_expanded_state(params)
-        values = expected.parameters
-        order = expected.positiontup
-        assert compiled.sql(params) == (
-            expected.statement,
-            dict(values) if order is None else [values[name] for name in order],
+    what SQLAlchemy's own execution would: its values, converted (dates to text on
+    SQLite), in the driver's order, an optional value's default where it is left out,
+    and SQLAlchemy's error where a required one is."""
+    optional = select(
+        bindparam("n", 5, type_=Integer) + bindparam("m", type_=Integer),
+        bindparam("day", type_=Date),
+    )
+    asks: list[tuple[Any, dict[str, Any]]] = [
+        (statement, params)
+        for statement, sequence in (
+            (
+                _status_statement(True),
+                [
+                    {"programme": FRAMEWORK, "as_of": dt.date(2025, 7, 15), "known_at": None},
+                    {
+                        "programme": "javelin-co-production",
+                        "as_of": dt.date(2026, 1, 1),
+                        "known_at": dt.date(2025, 7, 1),
+                    },
+                ],
+            ),
+            (
+                optional,
+                [
+                    {"m": 1, "day": dt.date(2025, 1, 2)},
+                    {"n": 7, "m": 1, "day": dt.date(2025, 1, 3)},
+                    {"m": 2, "day": dt.date(2025, 1, 4)},
+                ],
+            ),
         )
-    assert compiled.slots is not None  # the later calls took the recorded placeholders
+        for params in sequence * 2
+    ]
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, sql: str, values: Any, *_: Any) -> None:
+        sent.append((sql, list(values) if isinstance(values, tuple | list) else dict(values)))
+
+    compiled = {
+        id(statement): fetch._Compiled(statement, seeded.engine.dialect) for statement, _ in asks
+    }
+    event.listen(seeded.engine, "before_cursor_execute", capture)
+    try:
+        with seeded.engine.connect() as connection:
+            for statement, params in asks:
+                connection.execute(statement, params).all()
+                assert compiled[id(statement)].sql(params) == sent[-1]
+            assert all(c.slots is not None for c in compiled.values())  # recorded, then used
+            with pytest.raises(
+                InvalidRequestError, match="value is required for bind parameter 'm'"
+            ):
+                compiled[id(optional)].sql({"n": 1, "day": dt.date(2025, 1, 2)})
+    finally:
+        event.remove(seeded.engine, "before_cursor_execute", capture)
