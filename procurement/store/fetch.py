@@ -62,10 +62,11 @@ class _Compiled:
         )
         # The conversions SQLAlchemy's own execution applies (a date to text on SQLite).
         self.processors: Mapping[str, Any] = compiled._bind_processors
-        # For a fixed statement, once seen: per placeholder its name, whether a value is
-        # required of the caller, and its value otherwise (a LIMIT, an optional value).
-        self.slots: list[tuple[str, bool, Any]] | None = None
-        self.converts: list[tuple[int, Any]] = []
+        # For a fixed statement, once seen: per value its name, whether the caller must
+        # give it, its value otherwise (a LIMIT, an optional value) and its conversion;
+        # and the names in the driver's order, where a name may recur.
+        self.slots: list[tuple[str, bool, Any, Any]] | None = None
+        self.order: Sequence[str] | None = None
 
     def sql(self, params: Mapping[str, Any]) -> tuple[str, Any]:
         """The SQL to send and its values as the driver takes them: converted, and in
@@ -73,20 +74,15 @@ class _Compiled:
         slots = self.slots
         if slots is None:
             return self._worked_out(params)
+        values: dict[str, Any] = {}
         try:
-            values = [
-                params[name] if required else params.get(name, value)
-                for name, required, value in slots
-            ]
+            for name, required, default, convert in slots:
+                value = params[name] if required else params.get(name, default)
+                values[name] = value if convert is None else convert(value)
         except KeyError:
             return self._worked_out(params)  # which names the missing value
-        for index, convert in self.converts:
-            values[index] = convert(values[index])
-        if self.compiled.positiontup is not None:
-            return self.compiled.string, values
-        return self.compiled.string, {
-            slot[0]: value for slot, value in zip(slots, values, strict=True)
-        }
+        order = self.order
+        return self.compiled.string, values if order is None else [values[n] for n in order]
 
     def _worked_out(self, params: Mapping[str, Any]) -> tuple[str, Any]:
         """Values worked out by SQLAlchemy, which also checks that every one is given;
@@ -98,10 +94,11 @@ class _Compiled:
         for key in processors.keys() & values.keys():
             values[key] = processors[key](values[key])
         if self.fixed and self.slots is None:
-            names = list(order if order is not None else state.parameters)
             binds = self.compiled.binds
-            self.converts = [(i, processors[n]) for i, n in enumerate(names) if n in processors]
-            self.slots = [(n, binds[n].required, binds[n].value) for n in names]  # last: ready
+            self.order = order
+            self.slots = [  # last: ready
+                (n, binds[n].required, binds[n].value, processors.get(n)) for n in state.parameters
+            ]
         return state.statement, values if order is None else [values[key] for key in order]
 
 
