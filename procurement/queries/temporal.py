@@ -238,9 +238,10 @@ def _history_order(events: Any) -> list[ColumnElement[Any]]:
     return [events.c.sort_start, events.c.rank, events.c.sort_end, events.c.id]
 
 
-_ONE, _NONE = literal_column("1", Integer), literal_column("0", Integer)
-"""LIMIT 1 (OFFSET 0) written into the SQL, not bound: one value fewer to send with each
-point lookup, and a generic plan that knows the limit."""
+_ONE, _ZERO = literal_column("1", Integer), literal_column("0", Integer)
+"""LIMIT 1 OFFSET 0 written into the SQL, not bound: fewer values to send with each point
+lookup, and a generic plan that knows the limit. The OFFSET is written because SQLite's
+compiler would otherwise bind one of 0 after every LIMIT."""
 
 
 def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> ColumnElement[int]:
@@ -253,7 +254,7 @@ def _latest_event(programme_id: ColumnElement[str], day: Any, known: bool) -> Co
         .where(current(event, known))
         .order_by(*[c.desc() for c in _history_order(event)])
         .limit(_ONE)
-        .offset(_NONE)
+        .offset(_ZERO)
         .scalar_subquery()
     )
 
@@ -508,7 +509,7 @@ def _changes_statement(
         )
         .order_by(*[c.desc() for c in _history_order(before)])
         .limit(_ONE)
-        .offset(_NONE)
+        .offset(_ZERO)
         .scalar_subquery()
     )
     window = select(event, previous.label("from_status")).where(
