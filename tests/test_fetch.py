@@ -9,7 +9,10 @@ from typing import Any
 
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Date, Integer, bindparam, column, create_engine, event, select, table, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
 from procurement import ProgrammeStatus, StatusChange, Tracker
@@ -175,3 +178,23 @@ def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker)
                 compiled[id(optional)].sql({"n": 1, "day": dt.date(2025, 1, 2)})
     finally:
         event.remove(seeded.engine, "before_cursor_execute", capture)
+
+
+_SQLITE_DATE = Date().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+
+
+@given(st.dates() | st.datetimes() | st.none())
+def test_a_date_is_sent_to_sqlite_as_sqlalchemy_writes_it(value: dt.date | None) -> None:
+    """The quick conversion of a date parameter gives exactly what SQLAlchemy's SQLite
+    date type gives, for any date, a datetime (which SQLAlchemy cuts to its day) or None."""
+    assert _SQLITE_DATE is not None
+    assert fetch._as_iso(_SQLITE_DATE)(value) == _SQLITE_DATE(value)
+
+
+def test_a_date_stored_in_another_format_keeps_sqlalchemys_conversion() -> None:
+    """A date column stored day first is converted by SQLAlchemy itself, not as ISO."""
+    day_first = sqlite.DATE(storage_format="%(day)02d/%(month)02d/%(year)04d")
+    convert = day_first.bind_processor(sqlite.dialect())
+    assert convert is not None
+    assert fetch._as_iso(convert) is convert
+    assert fetch._as_iso(convert)(dt.date(2025, 7, 2)) == "02/07/2025"
