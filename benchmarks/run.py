@@ -155,8 +155,8 @@ def floor_history(dialect: str, known: bool) -> str:
     else:
         citations = f"LEFT JOIN event_citations c ON c.event_id = h.id{_known_citation(known)}"
     return (
-        covered + "SELECT h.programme_id, v.title, v.kind, v.platform, h.status, h.from_status, "
-        "h.effective, c.source_id, c.quote FROM "
+        covered + "SELECT h.id, h.programme_id, v.title, v.kind, v.platform, h.status, "
+        "h.from_status, h.effective, c.source_id, c.quote FROM "
         "(SELECT e.id, e.programme_id, e.status, e.effective, e.sort_start, e.rank, e.sort_end, "
         "LAG(e.status) OVER (PARTITION BY e.programme_id ORDER BY e.sort_start, e.rank, "
         f"e.sort_end, e.id) AS from_status FROM status_events e WHERE {_current('e', known)} "
@@ -171,7 +171,8 @@ def floor_changes(dialect: str, known: bool) -> str:
         " JOIN sources s ON s.id = c.source_id AND s.published_latest <= :known_at" if known else ""
     )
     return (
-        "SELECT w.programme_id, p2.title, p2.kind, pl.name, w.status, w.from_status, w.effective, "
+        "SELECT w.id, w.programme_id, p2.title, p2.kind, pl.name, w.status, w.from_status, "
+        "w.effective, "
         "c.source_id, c.quote FROM "
         "(SELECT e.id, e.programme_id, e.status, e.effective, e.sort_start, e.rank, e.sort_end, "
         "(SELECT b.status FROM status_events b WHERE b.programme_id = e.programme_id AND "
@@ -266,13 +267,16 @@ def _status_models(models: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _change_rows(rows: list[Any]) -> list[tuple[Any, ...]]:
+    """Steps from rows of one citation each, grouped by event id: two steps of one
+    programme may agree in every other column (a status reported again on the same day)."""
     out: list[tuple[Any, ...]] = []
-    for programme, _title, _kind, _platform, status, before, effective, source, quote in rows:
-        key = (programme, before, status, effective)
-        if out and out[-1][0] == key:
+    last = None
+    for event, programme, _t, _k, _p, status, before, effective, source, quote in rows:
+        if event != last:
+            last = event
+            out.append(((programme, before, status, effective), []))
+        if source is not None:
             out[-1][1].append((source, quote))
-        else:
-            out.append((key, [(source, quote)] if source is not None else []))
     return [(*k, tuple(c)) for k, c in out]
 
 
