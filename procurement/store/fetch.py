@@ -170,11 +170,12 @@ def rows(
     if not connection.in_transaction():
         connection.begin()
     # The DBAPI connection itself: sqlite3's, or psycopg's (both are what the driver
-    # returned on connect, which `driver_connection` finds two properties further on).
-    driver = connection.connection.dbapi_connection
+    # returned on connect, which `driver_connection` finds two properties further on),
+    # whose own arguments (psycopg's `prepare`, `stream`) PEP 249's type does not know.
+    driver: Any = connection.connection.dbapi_connection
     if streamed and can_stream(dialect):
         return _streamed(connection, driver, sql, values)
-    cursor = driver.cursor()  # type: ignore[union-attr]
+    cursor = driver.cursor()
     try:
         if dialect.name == "postgresql":
             cursor.execute(sql, values, prepare=False if streamed else None)
