@@ -172,8 +172,7 @@ def floor_changes(dialect: str, known: bool) -> str:
     )
     return (
         "SELECT w.id, w.programme_id, p2.title, p2.kind, pl.name, w.status, w.from_status, "
-        "w.effective, "
-        "c.source_id, c.quote FROM "
+        "w.effective, c.source_id, c.quote FROM "
         "(SELECT e.id, e.programme_id, e.status, e.effective, e.sort_start, e.rank, e.sort_end, "
         "(SELECT b.status FROM status_events b WHERE b.programme_id = e.programme_id AND "
         f"{_current('b', known)} AND (b.sort_start, b.rank, b.sort_end, b.id) < "
