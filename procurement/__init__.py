@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         QuotedCitation,
         StatusChange,
         StatusDiff,
+        jsonable,
     )
     from procurement.store.migrations import current_revision, downgrade, upgrade
     from procurement.tracker import Tracker
@@ -105,6 +106,7 @@ _EXPORTS = {
     "allowed_statuses": "procurement.domain",
     "current_revision": "procurement.store.migrations",
     "downgrade": "procurement.store.migrations",
+    "jsonable": "procurement.queries",
     "upgrade": "procurement.store.migrations",
 }
 
@@ -155,6 +157,7 @@ __all__ = [
     "allowed_statuses",
     "current_revision",
     "downgrade",
+    "jsonable",
     "upgrade",
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -14,6 +15,7 @@ from procurement import (
     Programme,
     Status,
     Tracker,
+    jsonable,
 )
 from tests.sources import add_datasets
 
@@ -23,7 +25,7 @@ FRAMEWORK = "us-india-defence-framework-2025"
 def test_before_the_february_announcement_the_framework_has_no_status(seeded: Tracker) -> None:
     """Nothing is known to have happened before February 2025."""
     status = seeded.status(FRAMEWORK, as_of="2025-01-15")
-    assert (status.status, status.since, status.sources) == (None, None, [])
+    assert (status.status, status.since, status.sources) == (None, None, ())
 
 
 def test_between_february_and_july_an_agreement_is_only_possible(seeded: Tracker) -> None:
@@ -33,7 +35,7 @@ def test_between_february_and_july_an_agreement_is_only_possible(seeded: Tracker
     assert status.status is Status.AGREED
     assert not status.certain
     assert str(status.since) == "2025-02/2025-07-07"
-    assert status.sources == ["article-003"]
+    assert status.sources == ("article-003",)
 
 
 def test_from_the_first_of_july_the_framework_is_agreed_for_certain(seeded: Tracker) -> None:
@@ -42,7 +44,7 @@ def test_from_the_first_of_july_the_framework_is_agreed_for_certain(seeded: Trac
     assert status.status is Status.AGREED
     assert status.certain
     assert str(status.since) == "2025-07-01"
-    assert status.sources == ["article-000", "article-001"]
+    assert status.sources == ("article-000", "article-001")
 
 
 def test_on_the_day_of_the_signing_it_is_possibly_signed_then_certainly(seeded: Tracker) -> None:
@@ -50,7 +52,7 @@ def test_on_the_day_of_the_signing_it_is_possibly_signed_then_certainly(seeded: 
     on_the_31st = seeded.status(FRAMEWORK, as_of="2025-10-31")
     assert (on_the_31st.status, on_the_31st.certain) == (Status.SIGNED, False)
     after = seeded.status(FRAMEWORK, as_of="2025-12-31")
-    assert (after.status, after.certain, after.sources) == (Status.SIGNED, True, ["article-002"])
+    assert (after.status, after.certain, after.sources) == (Status.SIGNED, True, ("article-002",))
 
 
 def test_as_known_in_july_the_end_of_year_status_is_agreed_not_signed(seeded: Tracker) -> None:
@@ -267,7 +269,7 @@ def test_invalid_dates_and_kinds_are_clear_errors(seeded: Tracker) -> None:
 
 def test_results_serialise_to_the_json_contract(seeded: Tracker) -> None:
     """Field names and EDTF strings as the CLI's --format json prints them."""
-    status = seeded.status(FRAMEWORK, as_of="2025-07-15").model_dump(mode="json")
+    status = jsonable(seeded.status(FRAMEWORK, as_of="2025-07-15"))
     assert status == {
         "programme": FRAMEWORK,
         "title": "Framework for the US-India Major Defence Partnership (2025)",
@@ -281,7 +283,7 @@ def test_results_serialise_to_the_json_contract(seeded: Tracker) -> None:
         "certain": True,
         "sources": ["article-000", "article-001"],
     }
-    change = seeded.history("p-8i-six-more")[0].model_dump(mode="json")
+    change = jsonable(seeded.history("p-8i-six-more")[0])
     assert set(change) == {
         "programme",
         "title",
@@ -293,3 +295,15 @@ def test_results_serialise_to_the_json_contract(seeded: Tracker) -> None:
         "citations",
     }
     assert change["citations"][0]["source"] == "article-000"
+
+
+def test_nested_results_and_dates_serialise_as_objects_and_iso_text(seeded: Tracker) -> None:
+    """A conflict's claims and their citations become objects; a diff's dates ISO text."""
+    [conflict] = jsonable(seeded.conflicts())
+    assert conflict["kind"] == "status"
+    assert set(conflict["first"]) == {"event", "status", "effective", "citations"}
+    assert conflict["first"]["effective"] == "2025-02"
+    assert all(set(c) == {"source", "quote"} for c in conflict["second"]["citations"])
+    [diff] = jsonable(seeded.diff("2025-06-30", "2025-12-31"))
+    assert (diff["a"], diff["b"], diff["status_b"]) == ("2025-06-30", "2025-12-31", "signed")
+    assert json.loads(json.dumps([conflict, diff])) == [conflict, diff]

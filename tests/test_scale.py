@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from procurement import Programme, Tracker
+from procurement import Programme, Tracker, jsonable
 from procurement.store import bulk, fetch
 from procurement.testing.synthetic import World, synthetic_batches
 from tests.sources import add_datasets
@@ -21,15 +21,9 @@ SMALL = World(programmes=300, platforms=50, sources=400, chunk=150)
 def _answers(tracker: Tracker) -> dict[str, Any]:
     """A fingerprint of what the tracker answers about a synthetic world."""
     return {
-        "snapshot": [s.model_dump(mode="json") for s in tracker.snapshot(as_of="2012-06-30")],
-        "known": [
-            s.model_dump(mode="json")
-            for s in tracker.snapshot(as_of="2012-06-30", known_at="2011-12-31")
-        ],
-        "changes": [
-            c.model_dump(mode="json")
-            for c in tracker.changes(since="2005-01-01", until="2012-12-31")
-        ],
+        "snapshot": jsonable(tracker.snapshot(as_of="2012-06-30")),
+        "known": jsonable(tracker.snapshot(as_of="2012-06-30", known_at="2011-12-31")),
+        "changes": jsonable(tracker.changes(since="2005-01-01", until="2012-12-31")),
     }
 
 

@@ -20,6 +20,7 @@ from procurement import (
     SourceKind,
     StatusEvent,
     Tracker,
+    jsonable,
 )
 from procurement.loading.batch import Batch, Entry, SourceDocument
 from tests import reference
@@ -116,7 +117,7 @@ def _load(tracker: Tracker, world: dict[str, Any]) -> reference.World:
 
 
 def _dump(results: Iterable[Any]) -> list[dict[str, Any]]:
-    return [r.model_dump(mode="json") for r in results]
+    return [jsonable(r) for r in results]
 
 
 @settings(
@@ -141,9 +142,9 @@ def test_sql_answers_match_the_reference_model(
     clear(tracker.engine)
     model = _load(tracker, world)
     for programme in model.programmes:
-        assert tracker.status(programme, as_of=as_of, known_at=known_at).model_dump(
-            mode="json"
-        ) == model.status(programme, as_of, known_at)
+        assert jsonable(tracker.status(programme, as_of=as_of, known_at=known_at)) == model.status(
+            programme, as_of, known_at
+        )
     assert _dump(tracker.snapshot(as_of=as_of, known_at=known_at)) == model.snapshot(
         as_of, known_at
     )

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from procurement.cli.formats import Format
     from procurement.tracker import Tracker
 
@@ -174,7 +172,7 @@ def _open(db: str | None) -> Tracker:
 def _print(
     items: list[Any],
     fmt: str,
-    model: type[BaseModel],
+    model: type[Any],
     *,
     title: str | None = None,
     columns: list[str] | None = None,

@@ -1,8 +1,9 @@
 """Output formats shared by every listing command: table, json, csv and md.
 
-JSON is an array of the query API's result objects, exactly as `model_dump(mode="json")`
-gives them. CSV has the same columns with a header; a list of strings is joined with
-"; ", a list of objects is written as JSON. Markdown is a GitHub-flavoured table.
+JSON is an array of objects, field for field: a query result as `procurement.jsonable`
+gives it, a catalogue record as pydantic's `model_dump(mode="json")` does. CSV has the
+same columns with a header; a list of strings is joined with "; ", a list of objects is
+written as JSON. Markdown is a GitHub-flavoured table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
+
+from procurement.queries.results import jsonable
 
 __all__ = ["Format", "render"]
 
@@ -75,10 +78,24 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fields(model: type[Any]) -> list[str]:
+    """The field names of a pydantic model or of a query result (a named tuple)."""
+    if issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return list(model._fields)
+
+
+def _json(item: Any) -> dict[str, Any]:
+    if isinstance(item, BaseModel):
+        return item.model_dump(mode="json")
+    found: dict[str, Any] = jsonable(item)
+    return found
+
+
 def render(
-    items: Sequence[BaseModel],
+    items: Sequence[Any],
     fmt: Format,
-    model: type[BaseModel],
+    model: type[Any],
     *,
     title: str | None = None,
     table_columns: Sequence[str] | None = None,
@@ -87,10 +104,10 @@ def render(
 
     `table_columns` picks the columns a terminal table shows; the other formats carry all.
     """
-    rows = [item.model_dump(mode="json") for item in items]
+    rows = [_json(item) for item in items]
     if fmt is Format.JSON:
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-    columns = list(model.model_fields)
+    columns = _fields(model)
     if fmt is Format.CSV:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -9,6 +9,7 @@ from procurement.queries.results import (
     QuotedCitation,
     StatusChange,
     StatusDiff,
+    jsonable,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "QuotedCitation",
     "StatusChange",
     "StatusDiff",
+    "jsonable",
 ]

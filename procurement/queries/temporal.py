@@ -570,7 +570,7 @@ def programme_ids(connection: Connection, filters: Filters) -> list[str]:
 
 
 class TemporalQueries:
-    """Runs the temporal queries on one connection and builds the result models."""
+    """Runs the temporal queries on one connection and builds the results."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -786,13 +786,13 @@ class TemporalQueries:
                         event=row.first_id,
                         status=Status(row.first_status),
                         effective=PartialDate(row.first_effective),
-                        citations=citations[row.first_id],
+                        citations=tuple(citations[row.first_id]),
                     ),
                     second=CitedClaim(
                         event=row.second_id,
                         status=Status(row.second_status),
                         effective=PartialDate(row.second_effective),
-                        citations=citations[row.second_id],
+                        citations=tuple(citations[row.second_id]),
                     ),
                     explanation=why,
                 )

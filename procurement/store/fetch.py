@@ -7,7 +7,7 @@ Rows come back as the driver's tuples, so statements that come through here sele
 values that need no conversion on the way out.
 
 Questions about every programme are *streamed*. A plain fetch waits for PostgreSQL's
-last row before the first reaches Python, so building result models would come after
+last row before the first reaches Python, so building results would come after
 the query instead of alongside it; psycopg's chunked streaming (libpq 17 or newer)
 hands rows over a chunk at a time while the server produces the rest. Their dates are
 written into the SQL, so they are never prepared (a generic plan cannot see a date's
