@@ -11,7 +11,18 @@ import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Date, Integer, bindparam, column, create_engine, event, select, table, text
+from sqlalchemy import (
+    Date,
+    Integer,
+    bindparam,
+    column,
+    create_engine,
+    event,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
@@ -177,13 +188,19 @@ def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker)
                     {"m": 2, "day": dt.date(2025, 1, 4)},
                 ],
             ),
+            (select(bindparam("only", type_=Date)), [{"only": dt.date(2025, 1, 5)}]),
+            (select(literal_column("1")), [{}]),
         )
         for params in sequence * 2
     ]
     sent: list[tuple[str, Any]] = []
 
+    def as_sent(sql: str, values: Any) -> tuple[str, Any]:
+        """Positional values as a list, whichever sequence carries them."""
+        return sql, list(values) if isinstance(values, tuple | list) else dict(values)
+
     def capture(conn: Any, cursor: Any, sql: str, values: Any, *_: Any) -> None:
-        sent.append((sql, list(values) if isinstance(values, tuple | list) else dict(values)))
+        sent.append(as_sent(sql, values))
 
     compiled = {
         id(statement): fetch._Compiled(statement, seeded.engine.dialect) for statement, _ in asks
@@ -193,7 +210,7 @@ def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker)
         with seeded.engine.connect() as connection:
             for statement, params in asks:
                 connection.execute(statement, params).all()
-                assert compiled[id(statement)].sql(params) == sent[-1]
+                assert as_sent(*compiled[id(statement)].sql(params)) == sent[-1]
             assert all(c.slots is not None for c in compiled.values())  # recorded, then used
             with pytest.raises(
                 InvalidRequestError, match="value is required for bind parameter 'm'"
