@@ -20,7 +20,7 @@ from procurement.domain.lifecycle import Kind, Status
 from procurement.queries.results import ProgrammeStatus, QuotedCitation, StatusChange, StatusDiff
 from procurement.store.sql import SEPARATOR
 
-__all__ = ["diffs", "large", "paused", "quoted", "statuses", "steps"]
+__all__ = ["diffs", "large", "paused", "quoted", "status", "statuses", "steps"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,41 +50,33 @@ def _sources(ids: str | None) -> tuple[str, ...]:
     return tuple(sorted(set(ids.split(SEPARATOR)))) if SEPARATOR in ids else (ids,)
 
 
-def statuses(rows: Iterable[Sequence[Any]]) -> list[ProgrammeStatus]:
-    """Status results from rows of (id, title, kind, platform, buyer, supplier,
+def status(row: Sequence[Any]) -> ProgrammeStatus:
+    """A status result from a row of (id, title, kind, platform, buyer, supplier,
     quantity, status, effective, certain, sources joined)."""
-    new, kinds, states, known, date, sources = _new, KINDS, STATUSES, _DATES.get, _date, _sources
-    return [
-        new(
-            ProgrammeStatus,
-            (
-                ident,
-                title,
-                kinds[kind],
-                platform,
-                buyer,
-                supplier,
-                quantity,
-                states[status],
-                None if when is None else known(when) or date(when),
-                bool(certain),
-                sources(by),
-            ),
-        )
-        for (
+    ident, title, kind, platform, buyer, supplier, quantity, state, when, certain, by = row
+    return _new(  # type: ignore[no-any-return]
+        ProgrammeStatus,
+        (
             ident,
             title,
-            kind,
+            KINDS[kind],
             platform,
             buyer,
             supplier,
             quantity,
-            status,
-            when,
-            certain,
-            by,
-        ) in rows
-    ]
+            STATUSES[state],
+            None if when is None else _DATES.get(when) or _date(when),
+            bool(certain),
+            _sources(by),
+        ),
+    )
+
+
+def statuses(rows: Iterable[Sequence[Any]]) -> list[ProgrammeStatus]:
+    """Status results from rows (see `status`). One call per row, so that a point lookup
+    builds its result without a list comprehension's setup (0.5 µs of 0.9); a snapshot's
+    building pays 3 % more for the calls."""
+    return list(map(status, rows))
 
 
 def steps(rows: Iterable[Sequence[Any]]) -> list[StatusChange]:

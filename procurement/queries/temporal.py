@@ -620,7 +620,7 @@ class TemporalQueries:
         found = fetch.rows(
             self.connection, _status_statement(known_at is not None), params, streamed=False
         )
-        return assemble.statuses(found)[0] if found else None
+        return assemble.status(found[0]) if found else None
 
     @assemble.large
     def snapshot(
