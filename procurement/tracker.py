@@ -290,14 +290,19 @@ class Tracker:
             kind=_enum(Kind, kind, "kind"),
         )
 
-    def _read(self) -> Connection:
-        """This thread's connection for questions (see `_reader`)."""
-        connection: Connection | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed or connection.invalidated:
+    def _questions(self) -> TemporalQueries:
+        """This thread's questions, on its connection for them (see `_reader`), kept from
+        one question to the next: opened at the first, and again once closed or lost."""
+        queries: TemporalQueries | None = getattr(self._local, "queries", None)
+        if queries is None or queries.connection.closed or queries.connection.invalidated:
             connection = self._reader.connect()
-            self._local.connection = connection
+            queries = self._local.queries = TemporalQueries(connection)
             self._connections.append(connection)
-        return connection
+        return queries
+
+    def _read(self) -> Connection:
+        """This thread's connection for questions."""
+        return self._questions().connection
 
     def programmes(
         self,
@@ -327,8 +332,7 @@ class Tracker:
         """The status of `programme` as of a date (default today), optionally as known at
         a date (default: everything recorded). `status` is None before its first event."""
         day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
-        connection = self._read()
-        found = TemporalQueries(connection).status(programme, day, known)
+        found = self._questions().status(programme, day, known)
         if found is None:
             self.programme(programme)  # raises NotFound, naming the closest ids
         assert found is not None
@@ -348,11 +352,11 @@ class Tracker:
         """The status of every programme that has one as of a date, ordered by id."""
         day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
         chosen = _enum(Status, status, "status")
-        connection = self._read()
+        queries = self._questions()
         filters = self._filters(
-            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            queries.connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
         )
-        return TemporalQueries(connection).snapshot(day, known, filters, chosen)
+        return queries.snapshot(day, known, filters, chosen)
 
     def history(
         self, programme_or_platform: str | None = None, *, known_at: DateLike | None = None
@@ -360,8 +364,8 @@ class Tracker:
         """Every status change of a programme, or of all programmes of a platform (any
         alias, variants included), or of every programme, in time order."""
         day = _day(known_at, "known_at")
-        connection = self._read()
-        queries = TemporalQueries(connection)
+        queries = self._questions()
+        connection = queries.connection
         if programme_or_platform is None:
             return queries.history(day, Filters())
         found = queries.history_of(programme_or_platform, day)
@@ -415,11 +419,11 @@ class Tracker:
     ) -> list[StatusChange]:
         """Changes of status whose date may fall between `since` and `until` (inclusive)."""
         days = _day(since, "since"), _day(until, "until"), _day(known_at, "known_at")
-        connection = self._read()
+        queries = self._questions()
         filters = self._filters(
-            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            queries.connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
         )
-        return TemporalQueries(connection).changes(*days, filters)
+        return queries.changes(*days, filters)
 
     def diff(
         self,
@@ -435,11 +439,11 @@ class Tracker:
         """Programmes whose status as of `a` differs from their status as of `b`."""
         day_a, day_b = _day(a, "a"), _day(b, "b")
         assert day_a is not None and day_b is not None
-        connection = self._read()
+        queries = self._questions()
         filters = self._filters(
-            connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
+            queries.connection, platform=platform, buyer=buyer, supplier=supplier, kind=kind
         )
-        return TemporalQueries(connection).diff(day_a, day_b, _day(known_at, "known_at"), filters)
+        return queries.diff(day_a, day_b, _day(known_at, "known_at"), filters)
 
     def conflicts(
         self, *, known_at: DateLike | None = None, programme: str | None = None
@@ -447,9 +451,8 @@ class Tracker:
         """Claims from different sources that disagree about the same programme."""
         if programme is not None:
             self.programme(programme)
-        connection = self._read()
         filters = Filters(programmes=(programme,) if programme else None)
-        return TemporalQueries(connection).conflicts(_day(known_at, "known_at"), filters)
+        return self._questions().conflicts(_day(known_at, "known_at"), filters)
 
     # -- other tools ---------------------------------------------------------------------
 
