@@ -185,7 +185,7 @@ def paused() -> Iterator[None]:
 
 def large(question: Callable[P, R]) -> Callable[P, R]:
     """A question whose answer may hold many rows: fetched and built with the cyclic
-    garbage collector paused (`paused`), since its passes over the young rows and models
+    garbage collector paused (`paused`), since its passes over the young rows and results
     would otherwise cost a third as much again as the query."""
 
     @functools.wraps(question)

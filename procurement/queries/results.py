@@ -117,9 +117,10 @@ class Conflict(NamedTuple):
 
 
 def jsonable(value: Any) -> Any:
-    """`value` (a result, a list of them, or any field's value) in JSON's types, as
-    `--format json` prints it: a result becomes an object of its fields, a tuple a list,
-    an enum its value, a date ISO 8601 text and a partial date its EDTF text."""
+    """`value` (a result, a list or tuple of them, or a result's field) in JSON's types,
+    as `--format json` prints it: a result becomes an object of its fields, a tuple or
+    list a list, an enum its value, a date ISO 8601 text and a partial date its EDTF
+    text; anything else is returned as it is."""
     if isinstance(value, tuple):
         fields = getattr(value, "_fields", None)
         if fields is not None:

@@ -139,7 +139,7 @@ class _Compiled:
             self.slots = [  # last: ready
                 (n, binds[n].required, binds[n].value, conversion(n)) for n in state.parameters
             ]
-        return state.statement, values if order is None else [values[key] for key in order]
+        return state.statement, values if order is None else _picker(order)(values)
 
 
 @functools.lru_cache(maxsize=256)
