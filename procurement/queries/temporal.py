@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -653,18 +654,24 @@ class TemporalQueries:
         a transaction: PostgreSQL reads through a server-side cursor)."""
         statement = _history_statement(known_at is not None, filters.shape())
         params = {"known_at": known_at, **filters.params()}
-        streamed = self.connection.execution_options(stream_results=True, yield_per=batch)
         pending: list[Any] = []
         # Closed even when the caller stops early: PostgreSQL's cursor lives on the server.
-        with streamed.execute(statement, params) as result:
-            for part in result.partitions():
-                rows = pending + list(part)
-                # The last step's citations may continue in the next batch: hold it back.
-                cut = len(rows)
-                while cut and rows[cut - 1][0] == rows[-1][0]:
-                    cut -= 1
-                pending = rows[cut:]
-                yield from assemble.steps(rows[:cut])
+        with closing(fetch.batches(self.connection, statement, params, batch)) as parts:
+            while True:
+                # Each batch is fetched and built with the collector paused (its passes
+                # added a quarter to the time); the caller's work between batches is not.
+                with assemble.paused():
+                    part = next(parts, None)
+                    if part is None:
+                        break
+                    rows = pending + part
+                    # The last step's citations may continue in the next batch: hold it.
+                    cut = len(rows)
+                    while cut and rows[cut - 1][0] == rows[-1][0]:
+                        cut -= 1
+                    pending = rows[cut:]
+                    built = assemble.steps(rows[:cut])
+                yield from built
         yield from assemble.steps(pending)
 
     @assemble.large

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from sqlalchemy import Connection, Date, Dialect, Select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
-__all__ = ["STREAM_CHUNK", "can_stream", "rows"]
+__all__ = ["STREAM_CHUNK", "batches", "can_stream", "rows"]
 
 STREAM_CHUNK = 2000
 """Rows per chunk handed over by psycopg: large enough that the per-chunk cost vanishes,
@@ -205,6 +206,35 @@ def _streamed(connection: Connection, driver: Any, sql: str, values: Any) -> Ite
             yield from cursor.stream(sql, values, size=STREAM_CHUNK)
     except connection.dialect.loaded_dbapi.Error as failure:
         raise _failed(connection, sql, values, failure, None) from failure
+
+
+_CURSOR_NAMES = itertools.count()
+
+
+def batches(
+    connection: Connection, statement: Select[Any], params: Mapping[str, Any], size: int
+) -> Generator[list[Sequence[Any]], None, None]:
+    """The rows of `statement`, `size` at a time, so that only a batch is held: through a
+    server-side cursor on PostgreSQL (which needs the connection in a transaction, not in
+    autocommit), `fetchmany` on SQLite. Closing the iterator early closes the cursor, on
+    the server too."""
+    dialect = connection.dialect
+    sql, values = _compiled(statement, dialect).sql(params)
+    if not connection.in_transaction():
+        connection.begin()
+    driver: Any = connection.connection.dbapi_connection
+    if dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"procurement_batches_{next(_CURSOR_NAMES)}")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql, values)
+        while found := cursor.fetchmany(size):
+            yield found
+    except dialect.loaded_dbapi.Error as failure:
+        raise _failed(connection, sql, values, failure, cursor) from failure
+    finally:
+        cursor.close()
 
 
 def _failed(
