@@ -123,7 +123,7 @@ class _Compiled:
         a fixed statement's placeholders are recorded for the calls after."""
         state = self.compiled.construct_expanded_state(params)
         processors = {**self.processors, **state.processors}
-        order = state.positiontup
+        pick = None if state.positiontup is None else _picker(state.positiontup)
         values = dict(state.parameters)
         for key in processors.keys() & values.keys():
             values[key] = processors[key](values[key])
@@ -136,11 +136,11 @@ class _Compiled:
                     return _as_iso(convert)
                 return convert
 
-            self.pick = None if order is None else _picker(order)
+            self.pick = pick
             self.slots = [  # last: ready
                 (n, binds[n].required, binds[n].value, conversion(n)) for n in state.parameters
             ]
-        return state.statement, values if order is None else _picker(order)(values)
+        return state.statement, values if pick is None else pick(values)
 
 
 @functools.lru_cache(maxsize=256)
