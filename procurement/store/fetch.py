@@ -175,15 +175,7 @@ def rows(
     `execute` would, if none is). `streamed`: a question about every programme (see the
     module's docstring); otherwise a point lookup."""
     dialect = connection.dialect
-    # The SQL SQLAlchemy would send, with late-rendered values (IN lists, literal dates)
-    # written in; a statement is built once per shape, and so is its compiled form.
-    sql, values = _compiled(statement, dialect).sql(params)
-    if not connection.in_transaction():
-        connection.begin()
-    # The DBAPI connection itself: sqlite3's, or psycopg's (both are what the driver
-    # returned on connect, which `driver_connection` finds two properties further on),
-    # whose own arguments (psycopg's `prepare`, `stream`) PEP 249's type does not know.
-    driver: Any = connection.connection.dbapi_connection
+    sql, values, driver = _begun(connection, statement, params)
     if streamed and can_stream(dialect):
         return _streamed(connection, driver, sql, values)
     cursor = driver.cursor()
@@ -197,6 +189,22 @@ def rows(
         raise _failed(connection, sql, values, failure, cursor) from failure
     finally:
         cursor.close()
+
+
+def _begun(
+    connection: Connection, statement: Select[Any], params: Mapping[str, Any]
+) -> tuple[str, Any, Any]:
+    """The SQL and values to send for `statement`, and the DBAPI connection to send them
+    on, in the connection's transaction (begun as `execute` would, if none is)."""
+    # The SQL SQLAlchemy would send, with late-rendered values (IN lists, literal dates)
+    # written in; a statement is built once per shape, and so is its compiled form.
+    sql, values = _compiled(statement, connection.dialect).sql(params)
+    if not connection.in_transaction():
+        connection.begin()
+    # The DBAPI connection itself: sqlite3's, or psycopg's (both are what the driver
+    # returned on connect, which `driver_connection` finds two properties further on),
+    # whose own arguments (psycopg's `prepare`, `stream`) PEP 249's type does not know.
+    return sql, values, connection.connection.dbapi_connection
 
 
 def _streamed(connection: Connection, driver: Any, sql: str, values: Any) -> Iterator[Any]:
@@ -219,10 +227,7 @@ def batches(
     autocommit), `fetchmany` on SQLite. Closing the iterator early closes the cursor, on
     the server too."""
     dialect = connection.dialect
-    sql, values = _compiled(statement, dialect).sql(params)
-    if not connection.in_transaction():
-        connection.begin()
-    driver: Any = connection.connection.dbapi_connection
+    sql, values, driver = _begun(connection, statement, params)
     if dialect.name == "postgresql":
         cursor = driver.cursor(name=f"procurement_batches_{next(_CURSOR_NAMES)}")
     else:
