@@ -220,15 +220,64 @@ def test_a_lookup_asked_again_sends_the_values_sqlalchemy_would(seeded: Tracker)
         event.remove(seeded.engine, "before_cursor_execute", capture)
 
 
+_STATUS_ASKS = [
+    {"programme": FRAMEWORK, "as_of": dt.date(2025, 7, 15), "known_at": dt.date(2025, 7, 15)},
+    {"programme": "javelin-co-production", "as_of": dt.date(2026, 1, 1), "known_at": None},
+    {"programme": "no-such-programme", "as_of": dt.date(2026, 1, 1), "known_at": None},
+    {"programme": FRAMEWORK, "as_of": dt.date(2024, 1, 1), "known_at": dt.date(2025, 7, 1)},
+]
+
+
+def test_a_lookup_answers_as_rows_does_on_an_autocommit_connection(seeded: Tracker) -> None:
+    """On a connection in autocommit (the Tracker's for questions) a lookup sends its
+    statement straight to the driver after its first call, with the same answers as
+    `rows`, and SQLAlchemy's error where a required value is missing."""
+    reader = seeded.engine.execution_options(isolation_level="AUTOCOMMIT")
+    statement = _status_statement(True)
+    with reader.connect() as connection:
+        lookup = fetch.Lookup(connection, statement)
+        for params in _STATUS_ASKS * 2:
+            expected = fetch.rows(connection, statement, params, streamed=False)
+            assert list(lookup(params)) == list(expected)
+        assert any(lookup(params) for params in _STATUS_ASKS)
+        with pytest.raises(InvalidRequestError, match="bind parameter 'programme'"):
+            lookup({"as_of": dt.date(2026, 1, 1), "known_at": None})
+
+
+def test_a_lookup_in_a_transaction_begins_one_as_execute_would(seeded: Tracker) -> None:
+    """On a connection with transactions, a lookup after a commit begins the next one in
+    SQLAlchemy's bookkeeping, not only in the driver's."""
+    statement = _status_statement(False)
+    with seeded.engine.connect() as connection:
+        lookup = fetch.Lookup(connection, statement)
+        for params in _STATUS_ASKS:
+            assert lookup(params) == fetch.rows(connection, statement, params, streamed=False)
+            connection.commit()
+            assert not connection.in_transaction()
+            lookup(params)
+            assert connection.in_transaction()
+            connection.commit()
+
+
 _SQLITE_DATE = Date().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
 
 
-@given(st.dates() | st.datetimes() | st.none())
-def test_a_date_is_sent_to_sqlite_as_sqlalchemy_writes_it(value: dt.date | None) -> None:
+def _sent(statement: Any, values: list[Any]) -> list[Any]:
+    """What a compiled statement sends on SQLite for each of `values` as :day, once its
+    placeholders are recorded (at a first call with some other day)."""
+    compiled = fetch._Compiled(statement, sqlite.dialect())
+    compiled.sql({"day": dt.date(2000, 1, 1)})
+    assert compiled.slots is not None
+    return [compiled.sql({"day": value})[1][0] for value in values]
+
+
+@given(st.lists(st.dates() | st.datetimes() | st.none(), min_size=1, max_size=5))
+def test_a_date_is_sent_to_sqlite_as_sqlalchemy_writes_it(values: list[Any]) -> None:
     """The quick conversion of a date parameter gives exactly what SQLAlchemy's SQLite
     date type gives, for any date, a datetime (which SQLAlchemy cuts to its day) or None."""
     assert _SQLITE_DATE is not None
-    assert fetch._as_iso(_SQLITE_DATE)(value) == _SQLITE_DATE(value)
+    sent = _sent(select(bindparam("day", type_=Date)), values)
+    assert sent == [_SQLITE_DATE(value) for value in values]
 
 
 def test_a_date_stored_in_another_format_keeps_sqlalchemys_conversion() -> None:
@@ -236,5 +285,7 @@ def test_a_date_stored_in_another_format_keeps_sqlalchemys_conversion() -> None:
     day_first = sqlite.DATE(storage_format="%(day)02d/%(month)02d/%(year)04d")
     convert = day_first.bind_processor(sqlite.dialect())
     assert convert is not None
-    assert fetch._as_iso(convert) is convert
-    assert fetch._as_iso(convert)(dt.date(2025, 7, 2)) == "02/07/2025"
+    assert not fetch._writes_iso(convert)
+    assert _SQLITE_DATE is not None and fetch._writes_iso(_SQLITE_DATE)
+    statement = select(bindparam("day", type_=day_first))
+    assert _sent(statement, [dt.date(2025, 7, 2)]) == ["02/07/2025"]

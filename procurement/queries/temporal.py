@@ -576,6 +576,12 @@ class TemporalQueries:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
+        self._lookups: dict[Select[Any], fetch.Lookup] = {}
+
+    def _lookup(self, statement: Select[Any]) -> fetch.Lookup:
+        """The point lookup of `statement` on this connection, made at its first use."""
+        made = self._lookups[statement] = fetch.Lookup(self.connection, statement)
+        return made
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -617,10 +623,9 @@ class TemporalQueries:
         self, programme: str, as_of: dt.date, known_at: dt.date | None
     ) -> ProgrammeStatus | None:
         """The status of one programme as of a date (None: no such programme)."""
-        params = {"programme": programme, "as_of": as_of, "known_at": known_at}
-        found = fetch.rows(
-            self.connection, _status_statement(known_at is not None), params, streamed=False
-        )
+        statement = _status_statement(known_at is not None)
+        lookup = self._lookups.get(statement) or self._lookup(statement)
+        found = lookup({"programme": programme, "as_of": as_of, "known_at": known_at})
         return assemble.status(found[0]) if found else None
 
     @assemble.large
@@ -681,7 +686,8 @@ class TemporalQueries:
         statement = _named_history_statement(self.dialect, known_at is not None)
         params = {"name": name, "key": alias_key(name), "known_at": known_at}
         # A point lookup: its prepared plan saves more than streaming would.
-        return assemble.steps(fetch.rows(self.connection, statement, params, streamed=False))
+        lookup = self._lookups.get(statement) or self._lookup(statement)
+        return assemble.steps(lookup(params))
 
     @assemble.large
     def changes(
