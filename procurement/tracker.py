@@ -165,6 +165,7 @@ class Tracker:
         for connection in self._connections:
             connection.close()
         self._connections.clear()
+        self._local = threading.local()
         self.engine.dispose()
 
     def __enter__(self) -> Self:
@@ -294,7 +295,8 @@ class Tracker:
         """This thread's questions, on its connection for them (see `_reader`), kept from
         one question to the next: opened at the first, and again once closed or lost."""
         queries: TemporalQueries | None = getattr(self._local, "queries", None)
-        if queries is None or queries.connection.closed or queries.connection.invalidated:
+        # A closed tracker forgets every thread's (see `close`): only a lost one remains.
+        if queries is None or queries.connection.invalidated:
             connection = self._reader.connect()
             queries = self._local.queries = TemporalQueries(connection)
             self._connections.append(connection)
@@ -331,7 +333,13 @@ class Tracker:
     ) -> ProgrammeStatus:
         """The status of `programme` as of a date (default today), optionally as known at
         a date (default: everything recorded). `status` is None before its first event."""
-        day, known = _day(as_of, "as_of") or dt.date.today(), _day(known_at, "known_at")
+        # The common case first: a lookup is a few dozen microseconds, and calls count.
+        day = as_of if as_of.__class__ is dt.date else _day(as_of, "as_of") or dt.date.today()
+        known = (
+            known_at
+            if known_at is None or known_at.__class__ is dt.date
+            else _day(known_at, "known_at")
+        )
         found = self._questions().status(programme, day, known)
         if found is None:
             self.programme(programme)  # raises NotFound, naming the closest ids
