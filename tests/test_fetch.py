@@ -113,6 +113,19 @@ def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, bac
     assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
 
 
+def test_a_closed_tracker_answers_its_next_question_on_a_new_connection(
+    seeded: Tracker,
+) -> None:
+    """Closing a tracker closes every thread's connection for questions; a question
+    asked afterwards opens a new one rather than failing on the closed one."""
+    before = seeded.status(FRAMEWORK, as_of="2025-07-15")
+    used = seeded._read()
+    seeded.close()
+    assert used.closed
+    assert seeded.status(FRAMEWORK, as_of="2025-07-15") == before
+    assert seeded._read() is not used
+
+
 def test_assembled_results_hold_exactly_their_declared_types(seeded: Tracker) -> None:
     """Results are built from rows without validation, yet every field holds the type it
     declares (enums, partial dates, tuples, bools; strict validation changes nothing), and
