@@ -340,7 +340,10 @@ class Tracker:
             if known_at is None or known_at.__class__ is dt.date
             else _day(known_at, "known_at")
         )
-        found = self._questions().status(programme, day, known)
+        queries: TemporalQueries | None = getattr(self._local, "queries", None)
+        if queries is None or queries.connection.invalidated:  # `_questions`, written out
+            queries = self._questions()
+        found = queries.status(programme, day, known)
         if found is None:
             self.programme(programme)  # raises NotFound, naming the closest ids
         assert found is not None

@@ -216,13 +216,16 @@ class Lookup:
     against 3 µs run again and again). On any other connection every call goes
     through `rows`."""
 
-    __slots__ = ("_compiled", "_connection", "_driver", "_error", "_statement")
+    __slots__ = ("_connection", "_driver", "_error", "_pick", "_slots", "_sql", "_statement")
 
     def __init__(self, connection: Connection, statement: Select[Any]) -> None:
         self._connection = connection
         self._statement = statement
-        self._compiled = _compiled(statement, connection.dialect)
         self._error: type[Exception] = connection.dialect.loaded_dbapi.Error
+        # Set at the first call, from the statement's `_Compiled`, the driver last.
+        self._sql = ""
+        self._slots: list[tuple[str, bool, Any, Any, bool]] = []
+        self._pick: Callable[[Mapping[str, Any]], Sequence[Any]] | None = None
         self._driver: Any = None
 
     def __call__(self, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
@@ -230,7 +233,21 @@ class Lookup:
         driver = self._driver
         if driver is None:
             return self._first(params)
-        sql, values = self._compiled.sql(params)
+        # `_Compiled.sql`'s loop, written out here: a call more costs a lookup 0.5 µs.
+        values: Any = {}
+        date, iso = dt.date, dt.date.isoformat
+        try:
+            for name, required, default, convert, plain in self._slots:
+                value = params[name] if required else params.get(name, default)
+                if convert is not None:
+                    value = iso(value) if plain and value.__class__ is date else convert(value)
+                values[name] = value
+        except KeyError:
+            return self._first(params)  # SQLAlchemy names the missing value
+        pick = self._pick
+        if pick is not None:
+            values = pick(values)
+        sql = self._sql
         cursor = driver.cursor()
         try:
             cursor.execute(sql, values)
@@ -245,8 +262,11 @@ class Lookup:
         statement on a connection in autocommit is then sent straight to the driver."""
         connection = self._connection
         found = rows(connection, self._statement, params, streamed=False)
+        compiled = _compiled(self._statement, connection.dialect)
         autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        if autocommit and self._compiled.slots is not None and not connection.invalidated:
+        if autocommit and compiled.slots is not None and not connection.invalidated:
+            self._sql, self._pick = compiled.compiled.string, compiled.pick
+            self._slots = compiled.slots
             self._driver = connection.connection.dbapi_connection
         return found
 
