@@ -297,6 +297,10 @@ class Tracker:
         queries: TemporalQueries | None = getattr(self._local, "queries", None)
         # A closed tracker forgets every thread's (see `close`): only a lost one remains.
         if queries is None or queries.connection.invalidated:
+            if queries is not None:  # lost: nothing to keep it for
+                queries.connection.close()
+                if queries.connection in self._connections:
+                    self._connections.remove(queries.connection)
             connection = self._reader.connect()
             queries = self._local.queries = TemporalQueries(connection)
             self._connections.append(connection)

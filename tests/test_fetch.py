@@ -97,6 +97,7 @@ def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, bac
     if backend != "postgresql":
         pytest.skip("only a server can end a session")
     assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
+    first = seeded._read()
     admin = create_engine(seeded.engine.url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         ended = connection.execute(
@@ -111,6 +112,9 @@ def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, bac
         seeded.status(FRAMEWORK, as_of="2025-07-15")
     assert lost.value.connection_invalidated
     assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
+    # The lost connection is let go, not kept until the tracker closes.
+    assert first.closed
+    assert seeded._connections == [seeded._read()]
 
 
 def test_a_closed_tracker_answers_its_next_question_on_a_new_connection(
