@@ -12,7 +12,8 @@ the query instead of alongside it; psycopg's chunked streaming (libpq 17 or newe
 hands rows over a chunk at a time while the server produces the rest. Their dates are
 written into the SQL, so they are never prepared (a generic plan cannot see a date's
 selectivity). Point lookups are left for the driver to prepare once it has seen them a
-few times. SQLite runs in this process: there is nothing to overlap, and its rows are
+few times; on a connection in autocommit a `Lookup` sends them with as little Python
+as it can. SQLite runs in this process: there is nothing to overlap, and its rows are
 fetched in one call either way.
 """
 
