@@ -129,7 +129,8 @@ class Tracker:
         # and sees everything committed, writes through this tracker included.
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._local = threading.local()
-        self._connections: list[Connection] = []
+        self._connections: list[Connection] = []  # every thread's, for `close`
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str | URL | None = None, *, upgrade: bool = False) -> Tracker:
@@ -162,10 +163,11 @@ class Tracker:
 
     def close(self) -> None:
         """Release the database connections."""
-        for connection in self._connections:
-            connection.close()
-        self._connections.clear()
-        self._local = threading.local()
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+            self._local = threading.local()
         self.engine.dispose()
 
     def __enter__(self) -> Self:
@@ -293,17 +295,19 @@ class Tracker:
 
     def _questions(self) -> TemporalQueries:
         """This thread's questions, on its connection for them (see `_reader`), kept from
-        one question to the next: opened at the first, and again once closed or lost."""
+        one question to the next: opened at the first, again after `close`, and once lost.
+        `status` makes the same check inline."""
         queries: TemporalQueries | None = getattr(self._local, "queries", None)
         # A closed tracker forgets every thread's (see `close`): only a lost one remains.
         if queries is None or queries.connection.invalidated:
-            if queries is not None:  # lost: nothing to keep it for
-                queries.connection.close()
-                if queries.connection in self._connections:
-                    self._connections.remove(queries.connection)
-            connection = self._reader.connect()
-            queries = self._local.queries = TemporalQueries(connection)
-            self._connections.append(connection)
+            with self._lock:
+                if queries is not None:  # lost: nothing to keep it for
+                    queries.connection.close()
+                    if queries.connection in self._connections:
+                        self._connections.remove(queries.connection)
+                connection = self._reader.connect()
+                queries = self._local.queries = TemporalQueries(connection)
+                self._connections.append(connection)
         return queries
 
     def _read(self) -> Connection:

@@ -97,7 +97,6 @@ def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, bac
     if backend != "postgresql":
         pytest.skip("only a server can end a session")
     assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
-    first = seeded._read()
     admin = create_engine(seeded.engine.url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         ended = connection.execute(
@@ -112,8 +111,18 @@ def test_a_lost_connection_is_replaced_at_the_next_question(seeded: Tracker, bac
         seeded.status(FRAMEWORK, as_of="2025-07-15")
     assert lost.value.connection_invalidated
     assert seeded.status(FRAMEWORK, as_of="2025-07-15").status == "agreed"
-    # The lost connection is let go, not kept until the tracker closes.
-    assert first.closed
+
+
+def test_a_lost_connection_is_let_go_when_the_next_question_replaces_it(
+    seeded: Tracker,
+) -> None:
+    """The connection a question found lost is closed and dropped by the tracker when
+    the next question opens a new one, rather than held until the tracker closes."""
+    before = seeded.status(FRAMEWORK, as_of="2025-07-15")
+    lost = seeded._read()
+    lost.invalidate()
+    assert seeded.status(FRAMEWORK, as_of="2025-07-15") == before
+    assert lost.closed
     assert seeded._connections == [seeded._read()]
 
 
@@ -245,20 +254,31 @@ _STATUS_ASKS = [
 ]
 
 
-def test_a_lookup_answers_as_rows_does_on_an_autocommit_connection(seeded: Tracker) -> None:
-    """On a connection in autocommit (the Tracker's for questions) a lookup sends its
-    statement straight to the driver after its first call, with the same answers as
-    `rows`, and SQLAlchemy's error where a required value is missing."""
+def test_a_lookup_answers_as_rows_does_on_an_autocommit_connection(
+    seeded: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a connection in autocommit (the Tracker's for questions) a lookup goes through
+    `rows` only at its first call and then straight to the driver, with the same answers,
+    and SQLAlchemy's error where a required value is missing."""
     reader = seeded.engine.execution_options(isolation_level="AUTOCOMMIT")
-    statement = _status_statement(True)
     with reader.connect() as connection:
-        lookup = fetch.Lookup(connection, statement)
-        for params in _STATUS_ASKS * 2:
-            expected = fetch.rows(connection, statement, params, streamed=False)
-            assert list(lookup(params)) == list(expected)
-        assert any(lookup(params) for params in _STATUS_ASKS)
+        asks = [(_status_statement(p["known_at"] is not None), p) for p in _STATUS_ASKS]
+        expected = [fetch.rows(connection, s, p, streamed=False) for s, p in asks]
+        assert all(expected[:2]) and not expected[2]  # found, and a programme not found
+        through_rows = []
+        rows = fetch.rows
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            through_rows.append(args[1])
+            return rows(*args, **kwargs)
+
+        monkeypatch.setattr(fetch, "rows", counted)
+        lookups = {s: fetch.Lookup(connection, s) for s, _ in asks}
+        for _ in range(2):
+            assert [list(lookups[s](p)) for s, p in asks] == [list(e) for e in expected]
+        assert sorted(map(id, through_rows)) == sorted(map(id, lookups))  # once each
         with pytest.raises(InvalidRequestError, match="bind parameter 'programme'"):
-            lookup({"as_of": dt.date(2026, 1, 1), "known_at": None})
+            lookups[asks[1][0]]({"as_of": dt.date(2026, 1, 1), "known_at": None})
 
 
 def test_a_lookup_in_a_transaction_begins_one_as_execute_would(seeded: Tracker) -> None:
@@ -280,12 +300,20 @@ _SQLITE_DATE = Date().dialect_impl(sqlite.dialect()).bind_processor(sqlite.diale
 
 
 def _sent(statement: Any, values: list[Any]) -> list[Any]:
-    """What a compiled statement sends on SQLite for each of `values` as :day, once its
-    placeholders are recorded (at a first call with some other day)."""
+    """What a statement sends to SQLite for each of `values` as :day once its placeholders
+    are recorded (at a first call with some other day), checked the same through its
+    compiled form (as `rows` sends it) and through a `Lookup` in autocommit."""
     compiled = fetch._Compiled(statement, sqlite.dialect())
     compiled.sql({"day": dt.date(2000, 1, 1)})
     assert compiled.slots is not None
-    return [compiled.sql({"day": value})[1][0] for value in values]
+    sent = [compiled.sql({"day": value})[1][0] for value in values]
+    engine = create_engine("sqlite://").execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        lookup = fetch.Lookup(connection, statement)
+        lookup({"day": dt.date(2000, 1, 1)})
+        assert lookup._driver is not None  # from here on, straight to the driver
+        assert [lookup({"day": value})[0][0] for value in values] == sent
+    return sent
 
 
 @given(st.lists(st.dates() | st.datetimes() | st.none(), min_size=1, max_size=5))

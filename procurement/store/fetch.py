@@ -126,17 +126,17 @@ class _Compiled:
         if self.fixed and self.slots is None:
             binds = self.compiled.binds
 
-            def iso(name: str) -> bool:
+            def writes_iso(name: str) -> bool:
                 convert = processors.get(name)
                 return (
                     convert is not None
                     and isinstance(binds[name].type, Date)
-                    and (_writes_iso(convert))
+                    and _writes_iso(convert)
                 )
 
             self.pick = pick
             self.slots = [  # last: ready
-                (n, binds[n].required, binds[n].value, processors.get(n), iso(n))
+                (n, binds[n].required, binds[n].value, processors.get(n), writes_iso(n))
                 for n in state.parameters
             ]
         return state.statement, values if pick is None else pick(values)
@@ -207,15 +207,16 @@ def _begun(
 
 
 class Lookup:
-    """A point lookup of one statement on one connection, for a connection kept in
-    autocommit (the Tracker's for questions) where each statement is its own
-    transaction. Its first call goes through `rows`; after it, each call sends the
-    compiled SQL straight to the DBAPI connection, which stays the same until the
-    connection is invalidated (its holder then makes a new `Lookup`). Layers of calls
-    cost a lookup more than their few instructions: on SQLite the query leaves the
+    """A point lookup of one statement on one connection. On a connection kept in
+    autocommit (the Tracker's for questions), where each statement is its own
+    transaction, its first call goes through `rows` and each later one sends the
+    compiled SQL straight to the DBAPI connection in one frame: layers of calls cost a
+    lookup more than their few instructions, since on SQLite the query leaves the
     processor's caches cold for the Python around it (the same steps took 7 µs there
-    against 3 µs run again and again). On any other connection every call goes
-    through `rows`."""
+    against 3 µs run again and again). That DBAPI connection is kept until the
+    connection is invalidated; its holder must then make a new `Lookup` (the Tracker
+    makes new questions), as this one would go on sending to the lost one. On any other
+    connection every call goes through `rows`."""
 
     __slots__ = ("_connection", "_driver", "_error", "_pick", "_slots", "_sql", "_statement")
 
