@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -115,6 +116,14 @@ def _unknown_name(connection: Connection, name: str) -> NoReturn:
     _not_found("programme or platform", name, candidates)
 
 
+def _release(connections: list[Connection], lock: threading.RLock, connection: Connection) -> None:
+    """Close a connection for questions whose thread no longer holds it, and forget it."""
+    with lock:
+        if connection in connections:
+            connections.remove(connection)
+    connection.close()
+
+
 class Tracker:
     """A procurement store: open it with a database URL, then read, write and query.
 
@@ -129,8 +138,8 @@ class Tracker:
         # and sees everything committed, writes through this tracker included.
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._local = threading.local()
-        self._connections: list[Connection] = []  # every thread's, for `close`
-        self._lock = threading.Lock()
+        self._connections: list[Connection] = []  # every live thread's, for `close`
+        self._lock = threading.RLock()  # re-entered when a replaced thread's is released
 
     @classmethod
     def open(cls, url: str | URL | None = None, *, upgrade: bool = False) -> Tracker:
@@ -301,13 +310,15 @@ class Tracker:
         # A closed tracker forgets every thread's (see `close`): only a lost one remains.
         if queries is None or queries.connection.invalidated:
             with self._lock:
-                if queries is not None:  # lost: nothing to keep it for
-                    queries.connection.close()
-                    if queries.connection in self._connections:
-                        self._connections.remove(queries.connection)
                 connection = self._reader.connect()
-                queries = self._local.queries = TemporalQueries(connection)
                 self._connections.append(connection)
+                # A lost connection is released here, as it is replaced; a thread's when
+                # the thread ends (its thread-local questions go), not when `close` is.
+                queries = self._local.queries = TemporalQueries(connection)
+                release = weakref.finalize(
+                    queries, _release, self._connections, self._lock, connection
+                )
+                release.atexit = False  # at exit, the process ending closes it
         return queries
 
     def _read(self) -> Connection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import threading
 from typing import Any
 
 import pydantic
@@ -137,6 +138,28 @@ def test_a_closed_tracker_answers_its_next_question_on_a_new_connection(
     assert used.closed
     assert seeded.status(FRAMEWORK, as_of="2025-07-15") == before
     assert seeded._read() is not used
+
+
+def test_a_threads_connection_is_released_when_the_thread_ends(seeded: Tracker) -> None:
+    """Each thread asks on a connection of its own; when the thread ends, its connection
+    is closed and dropped, so that a server with a thread per request does not gather
+    one open connection per request until the tracker closes."""
+    mine = seeded._read()
+    asked: list[tuple[Any, Any, int]] = []  # (status, connection, connections open)
+
+    def ask() -> None:
+        status = seeded.status(FRAMEWORK, as_of="2025-07-15").status
+        asked.append((status, seeded._read(), len(seeded._connections)))
+
+    for _ in range(3):
+        thread = threading.Thread(target=ask)
+        thread.start()
+        thread.join()
+    assert [(status, opened) for status, _, opened in asked] == [("agreed", 2)] * 3
+    theirs = [connection for _, connection, _ in asked]
+    assert all(c.closed and c is not mine for c in theirs)
+    assert seeded._connections == [mine]
+    assert not mine.closed
 
 
 def test_assembled_results_hold_exactly_their_declared_types(seeded: Tracker) -> None:
