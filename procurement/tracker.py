@@ -117,11 +117,13 @@ def _unknown_name(connection: Connection, name: str) -> NoReturn:
 
 
 def _release(connections: list[Connection], lock: threading.RLock, connection: Connection) -> None:
-    """Close a connection for questions whose thread no longer holds it, and forget it."""
+    """Close a connection for questions whose thread no longer holds it, and forget it.
+    Closed before the lock is taken: another thread may hold the lock while it waits for
+    a connection from the pool, this one maybe."""
+    connection.close()
     with lock:
         if connection in connections:
             connections.remove(connection)
-    connection.close()
 
 
 class Tracker:
@@ -173,10 +175,11 @@ class Tracker:
     def close(self) -> None:
         """Release the database connections."""
         with self._lock:
-            for connection in self._connections:
-                connection.close()
+            connections = list(self._connections)  # a release may change the list
             self._connections.clear()
-            self._local = threading.local()
+        self._local = threading.local()  # every thread's questions go, and are released
+        for connection in connections:
+            connection.close()
         self.engine.dispose()
 
     def __enter__(self) -> Self:
@@ -306,19 +309,23 @@ class Tracker:
         """This thread's questions, on its connection for them (see `_reader`), kept from
         one question to the next: opened at the first, again after `close`, and once lost.
         `status` makes the same check inline."""
-        queries: TemporalQueries | None = getattr(self._local, "queries", None)
+        local = self._local
+        queries: TemporalQueries | None = getattr(local, "queries", None)
         # A closed tracker forgets every thread's (see `close`): only a lost one remains.
         if queries is None or queries.connection.invalidated:
+            if queries is not None:
+                # Released now, though a kept traceback may still hold its questions.
+                local.release()
+            connection = self._reader.connect()  # may wait for the pool: not under the lock
             with self._lock:
-                connection = self._reader.connect()
                 self._connections.append(connection)
-                # A lost connection is released here, as it is replaced; a thread's when
-                # the thread ends (its thread-local questions go), not when `close` is.
-                queries = self._local.queries = TemporalQueries(connection)
-                release = weakref.finalize(
-                    queries, _release, self._connections, self._lock, connection
-                )
-                release.atexit = False  # at exit, the process ending closes it
+            # Released when its questions go: when the thread ends (its thread-local
+            # values go with it), or at the latest when the tracker closes.
+            queries = local.queries = TemporalQueries(connection)
+            local.release = weakref.finalize(
+                queries, _release, self._connections, self._lock, connection
+            )
+            local.release.atexit = False  # at exit, the process ending closes it
         return queries
 
     def _read(self) -> Connection:

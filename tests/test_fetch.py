@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import threading
+import time
 from typing import Any
 
 import pydantic
@@ -39,6 +40,7 @@ from procurement import (
 )
 from procurement.queries.temporal import _status_statement
 from procurement.store import fetch
+from procurement.store.database import make_engine
 
 FRAMEWORK = "us-india-defence-framework-2025"
 
@@ -120,7 +122,8 @@ def test_a_lost_connection_is_let_go_when_the_next_question_replaces_it(
     """The connection a question found lost is closed and dropped by the tracker when
     the next question opens a new one, rather than held until the tracker closes."""
     before = seeded.status(FRAMEWORK, as_of="2025-07-15")
-    lost = seeded._read()
+    kept = seeded._questions()  # as a traceback kept by the caller would hold them
+    lost = kept.connection
     lost.invalidate()
     assert seeded.status(FRAMEWORK, as_of="2025-07-15") == before
     assert lost.closed
@@ -160,6 +163,43 @@ def test_a_threads_connection_is_released_when_the_thread_ends(seeded: Tracker) 
     assert all(c.closed and c is not mine for c in theirs)
     assert seeded._connections == [mine]
     assert not mine.closed
+
+
+def test_a_thread_waiting_for_the_pool_gets_the_connection_an_ending_thread_releases(
+    seeded_url: str,
+) -> None:
+    """With a pool of one connection, a thread that asks while another holds it waits,
+    and gets it when that thread ends, rather than both stalling until the pool's
+    timeout."""
+    tracker = Tracker(make_engine(seeded_url, pool_size=1, max_overflow=0, pool_timeout=10))
+    try:
+        holding, finish = threading.Event(), threading.Event()
+        answers: list[Any] = []
+
+        def first() -> None:
+            answers.append(tracker.status(FRAMEWORK, as_of="2025-07-15").status)
+            holding.set()
+            finish.wait()
+
+        def second() -> None:
+            try:
+                answers.append(tracker.status(FRAMEWORK, as_of="2025-07-15").status)
+            except Exception as failure:  # shown by the assertion below
+                answers.append(failure)
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        threads[0].start()
+        holding.wait()
+        threads[1].start()
+        time.sleep(0.3)  # the second is waiting for the pool by now
+        started = time.perf_counter()
+        finish.set()
+        for thread in threads:
+            thread.join()
+        assert answers == ["agreed", "agreed"]
+        assert time.perf_counter() - started < 5  # not the pool's timeout
+    finally:
+        tracker.close()
 
 
 def test_assembled_results_hold_exactly_their_declared_types(seeded: Tracker) -> None:
